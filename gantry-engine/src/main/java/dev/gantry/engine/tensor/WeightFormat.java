@@ -1,0 +1,26 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How one {@link GgmlType} stores numbers, and the two ways to read them: a scalar dequantization that is the
+ * reference, and a Vector API dot product that is the fast path. Each format is one class, tested against its
+ * own reference on random data.
+ *
+ * <p>Offsets are in bytes into {@code data}; element counts are multiples of the type's block size.
+ */
+public interface WeightFormat {
+
+    GgmlType type();
+
+    /** Scalar reference: decodes {@code n} elements starting at byte {@code offset} into {@code dst[dstOffset..]}. */
+    void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n);
+
+    /** Fast path: the dot product of {@code n} weights at byte {@code offset} with {@code x[xOffset..xOffset+n)}. */
+    float dot(MemorySegment data, long offset, float[] x, int xOffset, int n);
+
+    /** The format for a type, or an {@link UnsupportedOperationException} naming it. */
+    static WeightFormat of(GgmlType type) {
+        return WeightFormats.of(type);
+    }
+}
