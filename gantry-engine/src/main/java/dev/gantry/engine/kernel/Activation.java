@@ -1,0 +1,40 @@
+package dev.gantry.engine.kernel;
+
+/**
+ * The gated feed-forward activations: SwiGLU (Shazeer, 2020) for Llama-family models and GeGLU with the tanh
+ * approximation of GELU for Gemma. ggml evaluates GELU through a table indexed by the half-precision input and
+ * stores half-precision outputs ({@code GGML_GELU_FP16}); we round the same way so Gemma matches llama.cpp.
+ */
+public enum Activation {
+    SILU,
+    GELU;
+
+    private static final float SQRT_2_OVER_PI = 0.79788456080286535587989211986876f;
+    private static final float GELU_COEF_A = 0.044715f;
+
+    /** {@code out[i] = act(gate[i]) * up[i]} for {@code n} values. */
+    public void gated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff, int n) {
+        if (this == SILU) {
+            for (int i = 0; i < n; i++) {
+                float g = gate[gateOff + i];
+                out[outOff + i] = g / (1.0f + (float) Math.exp(-g)) * up[upOff + i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] = gelu(gate[gateOff + i]) * up[upOff + i];
+            }
+        }
+    }
+
+    static float gelu(float x) {
+        if (x <= -10.0f) {
+            return 0.0f;
+        }
+        if (x >= 10.0f) {
+            return x;
+        }
+        float h = Float.float16ToFloat(Float.floatToFloat16(x));
+        float y = 0.5f * h * (1.0f + (float) Math.tanh(SQRT_2_OVER_PI * h * (1.0f + GELU_COEF_A * h * h)));
+        return Float.float16ToFloat(Float.floatToFloat16(y));
+    }
+}
