@@ -75,6 +75,17 @@ public enum GgmlType {
         return blockBytes;
     }
 
+    /**
+     * Blocks in a row of {@code elements} elements, which must be a non-negative multiple of {@link #blockSize()}
+     * and fit an int (kernels address activations with int indices).
+     */
+    public int blockCount(long elements) {
+        if (elements < 0 || elements % blockSize != 0) {
+            throw new IllegalArgumentException(this + " needs a non-negative multiple of " + blockSize + " elements, got " + elements);
+        }
+        return Math.toIntExact(elements / blockSize);
+    }
+
     /** Bytes taken by {@code elements} elements; {@code elements} must be a multiple of {@link #blockSize()}. */
     public long byteSize(long elements) {
         if (elements % blockSize != 0) {

@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * reference, and a Vector API dot product that is the fast path. Each format is one class, tested against its
  * own reference on random data.
  *
- * <p>Offsets are in bytes into {@code data}; element counts are multiples of the type's block size.
+ * <p>Offsets are in bytes into {@code data}; element counts are multiples of the type's block size (any count for
+ * F32, F16 and BF16). All data is little-endian, as in GGUF. Implementations are stateless and thread-safe.
  */
 public interface WeightFormat {
 
@@ -18,6 +19,18 @@ public interface WeightFormat {
 
     /** Fast path: the dot product of {@code n} weights at byte {@code offset} with {@code x[xOffset..xOffset+n)}. */
     float dot(MemorySegment data, long offset, float[] x, int xOffset, int n);
+
+    /**
+     * A matrix-vector product over {@code rows} consecutive rows of {@code n} weights, the first at byte
+     * {@code offset} and each {@code rowStride} bytes after the previous: {@code out[outOffset + r] = row r . x}.
+     * Formats may override this to share work between rows; the default is one {@link #dot} per row.
+     */
+    default void dotRows(MemorySegment data, long offset, long rowStride, int rows,
+                         float[] x, int xOffset, int n, float[] out, int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            out[outOffset + r] = dot(data, offset + r * rowStride, x, xOffset, n);
+        }
+    }
 
     /** The format for a type, or an {@link UnsupportedOperationException} naming it. */
     static WeightFormat of(GgmlType type) {

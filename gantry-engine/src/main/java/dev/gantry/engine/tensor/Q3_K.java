@@ -1,0 +1,202 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * 3-bit quants in super-blocks of 256: sixteen sub-blocks of 16 with signed 6-bit scales
+ * (ggml {@code block_q3_K}, 110 bytes):
+ * <pre>
+ *   uint8_t   hmask[32];   // offset 0:   high bits
+ *   uint8_t   qs[64];      // offset 32:  low 2 bits, four quants a byte
+ *   uint8_t   scales[12];  // offset 96:  sixteen 6-bit scales, see {@link #scale}
+ *   ggml_half d;           // offset 108: super-block scale
+ * </pre>
+ * Sub-block k = 8h + 2j + t (h, t in 0..1, j in 0..3) holds weights 16k..16k+16: for l &lt; 16 the low bits are
+ * bits 2j..2j+1 of qs[32h + 16t + l] and the high bit is bit 4h + j of hmask[16t + l];
+ * weight = d * (scale_k - 32) * (low - (high ? 0 : 4)).
+ */
+public final class Q3_K implements WeightFormat, Quantizer {
+
+    static final int BLOCK = 256;
+    static final int BYTES = 110;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q3_K;
+    }
+
+    /**
+     * Scale {@code k} (0..15, unsigned 6 bits, stored biased by 32) of the 12 bytes at {@code scales}: its low nibble
+     * is the low nibble of byte k for k &lt; 8, the high nibble of byte k - 8 otherwise; its high two bits are bits
+     * 2(k / 4), 2(k / 4) + 1 of byte 8 + k % 4. (ggml's {@code dequantize_row_q3_K} does the same with 32-bit masks
+     * {@code kmask1}, {@code kmask2}.)
+     */
+    static int scale(MemorySegment data, long scales, int k) {
+        int low = k < 8 ? Simd.u8(data, scales + k) & 0xF : Simd.u8(data, scales + k - 8) >> 4;
+        int high = (Simd.u8(data, scales + 8 + k % 4) >> (2 * (k / 4))) & 3;
+        return low | (high << 4);
+    }
+
+    /** As ggml {@code dequantize_row_q3_K}. */
+    @Override
+    public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        int nb = GgmlType.Q3_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float dAll = Simd.f16(data, o + 108);
+            int y = dstOffset + b * BLOCK;
+            int is = 0;
+            int m = 1;
+            for (int h = 0; h < 2; h++) {
+                long q = o + 32 + 32 * h;
+                for (int shift = 0; shift < 8; shift += 2) {
+                    for (int t = 0; t < 2; t++) {
+                        float dl = dAll * (scale(data, o + 96, is++) - 32);
+                        for (int l = 0; l < 16; l++) {
+                            int low = (Simd.u8(data, q + 16 * t + l) >> shift) & 3;
+                            int high = (Simd.u8(data, o + 16 * t + l) & m) != 0 ? 0 : 4;
+                            dst[y++] = dl * (low - high);
+                        }
+                    }
+                    m <<= 1;
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
+        int nb = GgmlType.Q3_K.blockCount(n);
+        FloatVector acc0 = FloatVector.zero(Simd.F);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o + 108);
+            for (int h = 0; h < 2; h++) {
+                for (int t = 0; t < 2; t++) {
+                    // the four sub-blocks k = 8h + 2j + t share these 16 quant bytes and 16 hmask bytes
+                    int xk = xOffset + b * BLOCK + 16 * (8 * h + t);
+                    FloatVector s0 = FloatVector.zero(Simd.F);
+                    FloatVector s1 = s0;
+                    FloatVector s2 = s0;
+                    FloatVector s3 = s0;
+                    for (int g = 0; g < 16; g += Simd.B.length()) {
+                        ByteVector q = Simd.bytes(data, o + 32 + 32 * h + 16 * t + g);
+                        ByteVector hm = Simd.bytes(data, o + 16 * t + g);
+                        for (int p = 0; p < Simd.PARTS; p++) {
+                            IntVector v = Simd.widen(q, p);
+                            IntVector hv = Simd.widen(hm, p);
+                            int e = xk + g + p * Simd.LANES;
+                            s0 = Simd.toFloat(quant(v, 0, hv, 4 * h)).fma(Simd.x(x, e), s0);
+                            s1 = Simd.toFloat(quant(v, 2, hv, 4 * h + 1)).fma(Simd.x(x, e + 32), s1);
+                            s2 = Simd.toFloat(quant(v, 4, hv, 4 * h + 2)).fma(Simd.x(x, e + 64), s2);
+                            s3 = Simd.toFloat(quant(v, 6, hv, 4 * h + 3)).fma(Simd.x(x, e + 96), s3);
+                        }
+                    }
+                    int k = 8 * h + t;
+                    acc0 = s0.fma(Simd.splat(d * (scale(data, o + 96, k) - 32)), acc0);
+                    acc1 = s1.fma(Simd.splat(d * (scale(data, o + 96, k + 2) - 32)), acc1);
+                    acc0 = s2.fma(Simd.splat(d * (scale(data, o + 96, k + 4) - 32)), acc0);
+                    acc1 = s3.fma(Simd.splat(d * (scale(data, o + 96, k + 6) - 32)), acc1);
+                }
+            }
+        }
+        return Simd.sum(acc0.add(acc1));
+    }
+
+    /** ((q &gt;&gt; shift) &amp; 3) | (bit {@code bit} of hm) &lt;&lt; 2, minus 4: the signed quant in -4..3. */
+    private static IntVector quant(IntVector q, int shift, IntVector hm, int bit) {
+        IntVector low = q.lanewise(VectorOperators.LSHR, shift).and(3);
+        IntVector high = bit >= 2
+                ? hm.lanewise(VectorOperators.LSHR, bit - 2).and(4)
+                : hm.lanewise(VectorOperators.LSHL, 2 - bit).and(4);
+        return low.or(high).sub(4);
+    }
+
+    /**
+     * As ggml {@code quantize_row_q3_K_ref}: per sub-block a symmetric fit ({@link ScaleSearch#makeQ3Quants}, 8
+     * levels), scales quantized to 6 bits against the one of largest magnitude, quants recomputed against the
+     * rounded scales, high bits split off into hmask.
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        int nb = GgmlType.Q3_K.blockCount(n);
+        byte[] levels = new byte[BLOCK];
+        float[] scales = new float[16];
+        byte[] sc = new byte[12];
+        byte[] hmask = new byte[32];
+        for (int b = 0; b < nb; b++) {
+            int x = srcOffset + b * BLOCK;
+            long o = dstOffset + (long) b * BYTES;
+            float maxScale = 0;
+            float amax = 0;
+            for (int j = 0; j < 16; j++) {
+                scales[j] = ScaleSearch.makeQ3Quants(16, 4, src, x + 16 * j, levels, 16 * j, true);
+                float scale = Math.abs(scales[j]);
+                if (scale > amax) {
+                    amax = scale;
+                    maxScale = scales[j];
+                }
+            }
+            Arrays.fill(sc, (byte) 0);
+            short dBits;
+            if (maxScale != 0) {
+                float iscale = -32.0f / maxScale;
+                for (int j = 0; j < 16; j++) {
+                    int l = (byte) ScaleSearch.nearestInt(iscale * scales[j]);
+                    l = Math.max(-32, Math.min(31, l)) + 32;
+                    if (j < 8) {
+                        sc[j] = (byte) (l & 0xF);
+                    } else {
+                        sc[j - 8] |= (byte) ((l & 0xF) << 4);
+                    }
+                    l >>= 4;
+                    sc[j % 4 + 8] |= (byte) (l << (2 * (j / 4)));
+                }
+                dBits = Float.floatToFloat16(1 / iscale);
+            } else {
+                dBits = Float.floatToFloat16(0.0f);
+            }
+            MemorySegment.copy(sc, 0, dst, ValueLayout.JAVA_BYTE, o + 96, 12);
+            dst.set(Simd.LE_SHORT, o + 108, dBits);
+            float dAll = Float.float16ToFloat(dBits);
+            for (int j = 0; j < 16; j++) {
+                float d = dAll * (scale(dst, o + 96, j) - 32);
+                if (d == 0) {
+                    continue;
+                }
+                for (int ii = 0; ii < 16; ii++) {
+                    int l = ScaleSearch.nearestInt(src[x + 16 * j + ii] / d);
+                    levels[16 * j + ii] = (byte) (Math.max(-4, Math.min(3, l)) + 4);
+                }
+            }
+            Arrays.fill(hmask, (byte) 0);
+            int m = 0;
+            int hm = 1;
+            for (int j = 0; j < BLOCK; j++) {
+                if (levels[j] > 3) {
+                    hmask[m] |= (byte) hm;
+                    levels[j] -= 4;
+                }
+                if (++m == 32) {
+                    m = 0;
+                    hm <<= 1;
+                }
+            }
+            MemorySegment.copy(hmask, 0, dst, ValueLayout.JAVA_BYTE, o, 32);
+            for (int h = 0; h < 2; h++) {
+                int j = 128 * h;
+                for (int l = 0; l < 32; l++) {
+                    int q = levels[j + l] | (levels[j + l + 32] << 2) | (levels[j + l + 64] << 4) | (levels[j + l + 96] << 6);
+                    dst.set(ValueLayout.JAVA_BYTE, o + 32 + 32 * h + l, (byte) q);
+                }
+            }
+        }
+    }
+}

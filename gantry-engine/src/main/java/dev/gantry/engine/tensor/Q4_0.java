@@ -1,0 +1,100 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * 4-bit quants, one scale per 32 weights (ggml {@code block_q4_0}, 18 bytes):
+ * <pre>
+ *   ggml_half d;       // offset 0: scale
+ *   uint8_t   qs[16];  // offset 2: weight j      = ((qs[j] &amp; 0xF) - 8) * d   (j &lt; 16)
+ *                      //            weight j + 16 = ((qs[j] &gt;&gt; 4)  - 8) * d
+ * </pre>
+ * The low nibbles hold the first half of the block and the high nibbles the second, not interleaved.
+ */
+public final class Q4_0 implements WeightFormat, Quantizer {
+
+    static final int BLOCK = 32;
+    static final int BYTES = 18;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    /** As ggml {@code dequantize_row_q4_0}. */
+    @Override
+    public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        int nb = GgmlType.Q4_0.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o);
+            int y = dstOffset + b * BLOCK;
+            for (int j = 0; j < 16; j++) {
+                int q = Simd.u8(data, o + 2 + j);
+                dst[y + j] = ((q & 0xF) - 8) * d;
+                dst[y + j + 16] = ((q >> 4) - 8) * d;
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
+        int nb = GgmlType.Q4_0.blockCount(n);
+        FloatVector acc0 = FloatVector.zero(Simd.F);
+        FloatVector acc1 = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            int xb = xOffset + b * BLOCK;
+            FloatVector lo = FloatVector.zero(Simd.F);
+            FloatVector hi = lo;
+            for (int g = 0; g < 16; g += Simd.B.length()) {
+                ByteVector q = Simd.bytes(data, o + 2 + g);
+                for (int p = 0; p < Simd.PARTS; p++) {
+                    IntVector v = Simd.widen(q, p);
+                    int e = xb + g + p * Simd.LANES;
+                    lo = Simd.toFloat(v.and(0xF).sub(8)).fma(Simd.x(x, e), lo);
+                    hi = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 4).and(0xF).sub(8)).fma(Simd.x(x, e + 16), hi);
+                }
+            }
+            float d = Simd.f16(data, o);
+            acc0 = lo.fma(Simd.splat(d), acc0);
+            acc1 = hi.fma(Simd.splat(d), acc1);
+        }
+        return Simd.sum(acc0.add(acc1));
+    }
+
+    /**
+     * As ggml {@code quantize_row_q4_0_ref}: d = (the value of largest magnitude) / -8, so that value maps to
+     * quant 0 exactly, and q = min(15, (int) (x / d + 8.5)).
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        int nb = GgmlType.Q4_0.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            int x = srcOffset + b * BLOCK;
+            long o = dstOffset + (long) b * BYTES;
+            float amax = 0.0f;
+            float max = 0.0f;
+            for (int j = 0; j < BLOCK; j++) {
+                float v = src[x + j];
+                if (amax < Math.abs(v)) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            float d = max / -8;
+            float id = d != 0 ? 1.0f / d : 0.0f;
+            dst.set(Simd.LE_SHORT, o, Float.floatToFloat16(d));
+            for (int j = 0; j < 16; j++) {
+                int q0 = Math.min(15, (byte) (int) (src[x + j] * id + 8.5f));
+                int q1 = Math.min(15, (byte) (int) (src[x + 16 + j] * id + 8.5f));
+                dst.set(ValueLayout.JAVA_BYTE, o + 2 + j, (byte) (q0 | (q1 << 4)));
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * 4-bit quants in super-blocks of 256: eight sub-blocks of 32, each with a 6-bit scale and a 6-bit min
+ * (ggml {@code block_q4_K}, 144 bytes):
+ * <pre>
+ *   ggml_half d;           // offset 0:  super-block scale of the sub-block scales
+ *   ggml_half dmin;        // offset 2:  super-block scale of the sub-block mins
+ *   uint8_t   scales[12];  // offset 4:  8 scales + 8 mins, 6 bits each, see {@link ScaleMinK4}
+ *   uint8_t   qs[128];     // offset 16: chunk c (64 weights) in qs[32c..32c+32): low nibbles are sub-block 2c,
+ *                          //            high nibbles sub-block 2c + 1
+ *   // weight = d * scale_s * q - dmin * min_s
+ * </pre>
+ */
+public final class Q4_K implements WeightFormat, Quantizer {
+
+    static final int BLOCK = 256;
+    static final int BYTES = 144;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    /** As ggml {@code dequantize_row_q4_K}. */
+    @Override
+    public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        int nb = GgmlType.Q4_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o);
+            float min = Simd.f16(data, o + 2);
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * ScaleMinK4.scale(data, o + 4, 2 * c);
+                float m1 = min * ScaleMinK4.min(data, o + 4, 2 * c);
+                float d2 = d * ScaleMinK4.scale(data, o + 4, 2 * c + 1);
+                float m2 = min * ScaleMinK4.min(data, o + 4, 2 * c + 1);
+                int y = dstOffset + b * BLOCK + 64 * c;
+                for (int l = 0; l < 32; l++) {
+                    int q = Simd.u8(data, o + 16 + 32 * c + l);
+                    dst[y + l] = d1 * (q & 0xF) - m1;
+                    dst[y + l + 32] = d2 * (q >> 4) - m2;
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
+        int nb = GgmlType.Q4_K.blockCount(n);
+        FloatVector acc0 = FloatVector.zero(Simd.F);
+        FloatVector acc1 = acc0;
+        FloatVector accMin = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o);
+            float dmin = Simd.f16(data, o + 2);
+            for (int c = 0; c < 4; c++) {
+                int xc = xOffset + b * BLOCK + 64 * c;
+                FloatVector lo = FloatVector.zero(Simd.F);
+                FloatVector hi = lo;
+                FloatVector xsLo = lo;
+                FloatVector xsHi = lo;
+                for (int g = 0; g < 32; g += Simd.B.length()) {
+                    ByteVector q = Simd.bytes(data, o + 16 + 32 * c + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector v = Simd.widen(q, p);
+                        int e = xc + g + p * Simd.LANES;
+                        FloatVector xl = Simd.x(x, e);
+                        FloatVector xh = Simd.x(x, e + 32);
+                        lo = Simd.toFloat(v.and(0xF)).fma(xl, lo);
+                        hi = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 4).and(0xF)).fma(xh, hi);
+                        xsLo = xsLo.add(xl);
+                        xsHi = xsHi.add(xh);
+                    }
+                }
+                acc0 = lo.fma(Simd.splat(d * ScaleMinK4.scale(data, o + 4, 2 * c)), acc0);
+                acc1 = hi.fma(Simd.splat(d * ScaleMinK4.scale(data, o + 4, 2 * c + 1)), acc1);
+                accMin = xsLo.fma(Simd.splat(dmin * ScaleMinK4.min(data, o + 4, 2 * c)), accMin);
+                accMin = xsHi.fma(Simd.splat(dmin * ScaleMinK4.min(data, o + 4, 2 * c + 1)), accMin);
+            }
+        }
+        return Simd.sum(acc0.add(acc1).sub(accMin));
+    }
+
+    /**
+     * As ggml {@code quantize_row_q4_K_ref}: per sub-block a weighted min/scale fit
+     * ({@link ScaleSearch#makeQkx2Quants}, weights |x| + rms), the scales and mins then quantized to 6 bits against
+     * their maxima, and the quants recomputed against the rounded scales.
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        int nb = GgmlType.Q4_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = dstOffset + (long) b * BYTES;
+            byte[] levels = fitBlock(src, srcOffset + b * BLOCK, dst, o, 15);
+            for (int c = 0; c < 4; c++) {
+                for (int l = 0; l < 32; l++) {
+                    dst.set(ValueLayout.JAVA_BYTE, o + 16 + 32 * c + l,
+                            (byte) (levels[64 * c + l] | (levels[64 * c + l + 32] << 4)));
+                }
+            }
+        }
+    }
+
+    /**
+     * The shared part of ggml's Q4_K ({@code nmax} 15) and Q5_K ({@code nmax} 31) reference quantizers, which differ
+     * only in the quant range, the fit's search grid and how the quants are stored: writes d, dmin and the packed
+     * scales of the super-block at {@code o}, and returns its 256 quant levels (0..nmax) for the caller to store.
+     */
+    static byte[] fitBlock(float[] src, int x, MemorySegment dst, long o, int nmax) {
+        byte[] levels = new byte[BLOCK];
+        byte[] aux = new byte[32];
+        float[] weights = new float[32];
+        float[] mins = new float[8];
+        float[] scales = new float[8];
+        float[] theMin = new float[1];
+        float maxScale = 0;
+        float maxMin = 0;
+        for (int j = 0; j < 8; j++) {
+            int xj = x + 32 * j;
+            float sumX2 = 0;
+            for (int l = 0; l < 32; l++) {
+                sumX2 += src[xj + l] * src[xj + l];
+            }
+            float avX = (float) Math.sqrt(sumX2 / 32);
+            for (int l = 0; l < 32; l++) {
+                weights[l] = avX + Math.abs(src[xj + l]);
+            }
+            scales[j] = nmax == 15
+                    ? ScaleSearch.makeQkx2Quants(32, 15, src, xj, weights, levels, 32 * j, theMin, aux, -1.0f, 0.1f, 20, false)
+                    : ScaleSearch.makeQkx2Quants(32, 31, src, xj, weights, levels, 32 * j, theMin, aux, -0.5f, 0.1f, 15, false);
+            mins[j] = theMin[0];
+            if (scales[j] > maxScale) {
+                maxScale = scales[j];
+            }
+            if (mins[j] > maxMin) {
+                maxMin = mins[j];
+            }
+        }
+        float invScale = maxScale > 0 ? 63.0f / maxScale : 0.0f;
+        float invMin = maxMin > 0 ? 63.0f / maxMin : 0.0f;
+        int[] ls = new int[8];
+        int[] lm = new int[8];
+        for (int j = 0; j < 8; j++) {
+            ls[j] = Math.min(63, ScaleSearch.nearestInt(invScale * scales[j]) & 0xFF);
+            lm[j] = Math.min(63, ScaleSearch.nearestInt(invMin * mins[j]) & 0xFF);
+        }
+        ScaleMinK4.pack(ls, lm, dst, o + 4);
+        short dBits = Float.floatToFloat16(maxScale / 63.0f);
+        short dminBits = Float.floatToFloat16(maxMin / 63.0f);
+        dst.set(Simd.LE_SHORT, o, dBits);
+        dst.set(Simd.LE_SHORT, o + 2, dminBits);
+        float d = Float.float16ToFloat(dBits);
+        float dmin = Float.float16ToFloat(dminBits);
+        for (int j = 0; j < 8; j++) {
+            float dj = d * ScaleMinK4.scale(dst, o + 4, j);
+            if (dj == 0) {
+                continue;
+            }
+            float dm = dmin * ScaleMinK4.min(dst, o + 4, j);
+            for (int ii = 0; ii < 32; ii++) {
+                int l = ScaleSearch.nearestInt((src[x + 32 * j + ii] + dm) / dj);
+                levels[32 * j + ii] = (byte) Math.max(0, Math.min(nmax, l));
+            }
+        }
+        return levels;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * 6-bit quants in super-blocks of 256: sixteen sub-blocks of 16 with signed 8-bit scales
+ * (ggml {@code block_q6_K}, 210 bytes):
+ * <pre>
+ *   uint8_t   ql[128];     // offset 0:   low 4 bits
+ *   uint8_t   qh[64];      // offset 128: high 2 bits, four weights a byte
+ *   int8_t    scales[16];  // offset 192: sub-block scales
+ *   ggml_half d;           // offset 208: super-block scale
+ * </pre>
+ * Each half h (128 weights) uses ql[64h..64h+64), qh[32h..32h+32) and scales[8h..8h+8); for l &lt; 32, with
+ * L = ql[64h + l], M = ql[64h + 32 + l], H = qh[32h + l] and s = 8h + l / 16:
+ * <pre>
+ *   weight 128h + l      = d * scales[s]     * ((L &amp; 0xF) | ((H      &amp; 3) &lt;&lt; 4) - 32)
+ *   weight 128h + l + 32 = d * scales[s + 2] * ((M &amp; 0xF) | ((H &gt;&gt; 2 &amp; 3) &lt;&lt; 4) - 32)
+ *   weight 128h + l + 64 = d * scales[s + 4] * ((L &gt;&gt; 4)  | ((H &gt;&gt; 4 &amp; 3) &lt;&lt; 4) - 32)
+ *   weight 128h + l + 96 = d * scales[s + 6] * ((M &gt;&gt; 4)  | ((H &gt;&gt; 6 &amp; 3) &lt;&lt; 4) - 32)
+ * </pre>
+ */
+public final class Q6_K implements WeightFormat, Quantizer {
+
+    static final int BLOCK = 256;
+    static final int BYTES = 210;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q6_K;
+    }
+
+    /** As ggml {@code dequantize_row_q6_K}. */
+    @Override
+    public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        int nb = GgmlType.Q6_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o + 208);
+            for (int h = 0; h < 2; h++) {
+                long ql = o + 64 * h;
+                long qh = o + 128 + 32 * h;
+                long sc = o + 192 + 8 * h;
+                int y = dstOffset + b * BLOCK + 128 * h;
+                for (int l = 0; l < 32; l++) {
+                    int is = l / 16;
+                    int lo = Simd.u8(data, ql + l);
+                    int mid = Simd.u8(data, ql + l + 32);
+                    int hb = Simd.u8(data, qh + l);
+                    int q1 = ((lo & 0xF) | ((hb & 3) << 4)) - 32;
+                    int q2 = ((mid & 0xF) | (((hb >> 2) & 3) << 4)) - 32;
+                    int q3 = ((lo >> 4) | (((hb >> 4) & 3) << 4)) - 32;
+                    int q4 = ((mid >> 4) | (((hb >> 6) & 3) << 4)) - 32;
+                    dst[y + l] = d * scale(data, sc + is) * q1;
+                    dst[y + l + 32] = d * scale(data, sc + is + 2) * q2;
+                    dst[y + l + 64] = d * scale(data, sc + is + 4) * q3;
+                    dst[y + l + 96] = d * scale(data, sc + is + 6) * q4;
+                }
+            }
+        }
+    }
+
+    private static int scale(MemorySegment data, long at) {
+        return data.get(ValueLayout.JAVA_BYTE, at);
+    }
+
+    @Override
+    public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
+        int nb = GgmlType.Q6_K.blockCount(n);
+        FloatVector acc0 = FloatVector.zero(Simd.F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o + 208);
+            for (int h = 0; h < 2; h++) {
+                for (int half = 0; half < 2; half++) {
+                    int l0 = 16 * half;
+                    int xs = xOffset + b * BLOCK + 128 * h + l0;
+                    FloatVector s1 = FloatVector.zero(Simd.F);
+                    FloatVector s2 = s1;
+                    FloatVector s3 = s1;
+                    FloatVector s4 = s1;
+                    for (int g = 0; g < 16; g += Simd.B.length()) {
+                        ByteVector low = Simd.bytes(data, o + 64 * h + l0 + g);
+                        ByteVector mid = Simd.bytes(data, o + 64 * h + 32 + l0 + g);
+                        ByteVector high = Simd.bytes(data, o + 128 + 32 * h + l0 + g);
+                        for (int p = 0; p < Simd.PARTS; p++) {
+                            IntVector lv = Simd.widen(low, p);
+                            IntVector mv = Simd.widen(mid, p);
+                            IntVector hv = Simd.widen(high, p);
+                            int e = xs + g + p * Simd.LANES;
+                            // (H >> 2k & 3) << 4, for k = 0..3, as one shift and one mask each
+                            IntVector q1 = lv.and(0xF).or(hv.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
+                            IntVector q2 = mv.and(0xF).or(hv.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32);
+                            IntVector q3 = lv.lanewise(VectorOperators.LSHR, 4).and(0xF).or(hv.and(0x30)).sub(32);
+                            IntVector q4 = mv.lanewise(VectorOperators.LSHR, 4).and(0xF)
+                                    .or(hv.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
+                            s1 = Simd.toFloat(q1).fma(Simd.x(x, e), s1);
+                            s2 = Simd.toFloat(q2).fma(Simd.x(x, e + 32), s2);
+                            s3 = Simd.toFloat(q3).fma(Simd.x(x, e + 64), s3);
+                            s4 = Simd.toFloat(q4).fma(Simd.x(x, e + 96), s4);
+                        }
+                    }
+                    long sc = o + 192 + 8 * h + half;
+                    acc0 = s1.fma(Simd.splat(d * scale(data, sc)), acc0);
+                    acc1 = s2.fma(Simd.splat(d * scale(data, sc + 2)), acc1);
+                    acc2 = s3.fma(Simd.splat(d * scale(data, sc + 4)), acc2);
+                    acc3 = s4.fma(Simd.splat(d * scale(data, sc + 6)), acc3);
+                }
+            }
+        }
+        return Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
+    }
+
+    /**
+     * As ggml {@code quantize_row_q6_K_ref}: per sub-block of 16 a symmetric fit ({@link ScaleSearch#makeQxQuants},
+     * 64 levels, x^2 weights), scales quantized to int8 against the one of largest magnitude, quants recomputed
+     * against the rounded scales.
+     */
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        int nb = GgmlType.Q6_K.blockCount(n);
+        byte[] levels = new byte[BLOCK];
+        float[] scales = new float[16];
+        for (int b = 0; b < nb; b++) {
+            int x = srcOffset + b * BLOCK;
+            long o = dstOffset + (long) b * BYTES;
+            float maxScale = 0;
+            float maxAbsScale = 0;
+            for (int ib = 0; ib < 16; ib++) {
+                float scale = ScaleSearch.makeQxQuants(16, 32, src, x + 16 * ib, levels, 16 * ib, 1, null);
+                scales[ib] = scale;
+                float abs = Math.abs(scale);
+                if (abs > maxAbsScale) {
+                    maxAbsScale = abs;
+                    maxScale = scale;
+                }
+            }
+            if (maxAbsScale < ScaleSearch.GROUP_MAX_EPS) {
+                dst.asSlice(o, BYTES).fill((byte) 0);
+                continue;
+            }
+            float iscale = -128.0f / maxScale;
+            short dBits = Float.floatToFloat16(1 / iscale);
+            dst.set(Simd.LE_SHORT, o + 208, dBits);
+            for (int ib = 0; ib < 16; ib++) {
+                dst.set(ValueLayout.JAVA_BYTE, o + 192 + ib,
+                        (byte) Math.min(127, ScaleSearch.nearestInt(iscale * scales[ib])));
+            }
+            float dAll = Float.float16ToFloat(dBits);
+            for (int j = 0; j < 16; j++) {
+                float d = dAll * scale(dst, o + 192 + j);
+                if (d == 0) {
+                    continue;
+                }
+                for (int ii = 0; ii < 16; ii++) {
+                    int l = ScaleSearch.nearestInt(src[x + 16 * j + ii] / d);
+                    levels[16 * j + ii] = (byte) (Math.max(-32, Math.min(31, l)) + 32);
+                }
+            }
+            for (int h = 0; h < 2; h++) {
+                int j = 128 * h;
+                for (int l = 0; l < 32; l++) {
+                    int q1 = levels[j + l] & 0xF;
+                    int q2 = levels[j + l + 32] & 0xF;
+                    int q3 = levels[j + l + 64] & 0xF;
+                    int q4 = levels[j + l + 96] & 0xF;
+                    dst.set(ValueLayout.JAVA_BYTE, o + 64 * h + l, (byte) (q1 | (q3 << 4)));
+                    dst.set(ValueLayout.JAVA_BYTE, o + 64 * h + l + 32, (byte) (q2 | (q4 << 4)));
+                    int hb = (levels[j + l] >> 4) | ((levels[j + l + 32] >> 4) << 2)
+                            | ((levels[j + l + 64] >> 4) << 4) | ((levels[j + l + 96] >> 4) << 6);
+                    dst.set(ValueLayout.JAVA_BYTE, o + 128 + 32 * h + l, (byte) hb);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The 12-byte packing of eight 6-bit scales and eight 6-bit mins shared by Q4_K and Q5_K (ggml-quants.c
+ * {@code get_scale_min_k4}, {@code K_SCALE_SIZE}):
+ * <pre>
+ *   j &lt; 4:  scale = s[j] &amp; 63                         min = s[j + 4] &amp; 63
+ *   j &gt;= 4: scale = (s[j + 4] &amp; 0xF) | (s[j - 4] &gt;&gt; 6) &lt;&lt; 4   min = (s[j + 4] &gt;&gt; 4) | (s[j] &gt;&gt; 6) &lt;&lt; 4
+ * </pre>
+ * i.e. bytes 0-3 hold scales 0-3, bytes 4-7 mins 0-3, bytes 8-11 the low nibbles of scale and min 4-7, and the top
+ * two bits of bytes 0-7 the high bits of scales and mins 4-7.
+ */
+final class ScaleMinK4 {
+
+    private ScaleMinK4() {
+    }
+
+    /** Scale {@code j} (0..7) of the 12 bytes at {@code scales}. */
+    static int scale(MemorySegment data, long scales, int j) {
+        if (j < 4) {
+            return Simd.u8(data, scales + j) & 63;
+        }
+        return (Simd.u8(data, scales + j + 4) & 0xF) | ((Simd.u8(data, scales + j - 4) >> 6) << 4);
+    }
+
+    /** Min {@code j} (0..7) of the 12 bytes at {@code scales}. */
+    static int min(MemorySegment data, long scales, int j) {
+        if (j < 4) {
+            return Simd.u8(data, scales + j + 4) & 63;
+        }
+        return (Simd.u8(data, scales + j + 4) >> 4) | ((Simd.u8(data, scales + j) >> 6) << 4);
+    }
+
+    /** Packs eight 6-bit scales and mins into 12 bytes at {@code scales}, as ggml's K quantizers do. */
+    static void pack(int[] ls, int[] lm, MemorySegment data, long scales) {
+        byte[] s = new byte[12];
+        for (int j = 0; j < 8; j++) {
+            if (j < 4) {
+                s[j] = (byte) ls[j];
+                s[j + 4] = (byte) lm[j];
+            } else {
+                s[j + 4] = (byte) ((ls[j] & 0xF) | ((lm[j] & 0xF) << 4));
+                s[j - 4] |= (byte) ((ls[j] >> 4) << 6);
+                s[j] |= (byte) ((lm[j] >> 4) << 6);
+            }
+        }
+        MemorySegment.copy(s, 0, data, ValueLayout.JAVA_BYTE, scales, 12);
+    }
+}

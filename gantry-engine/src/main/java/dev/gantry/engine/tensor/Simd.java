@@ -1,0 +1,101 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector species every kernel of this package uses, all derived from {@link FloatVector#SPECIES_PREFERRED}, and
+ * the little-endian loads they share.
+ *
+ * <p>A kernel works on groups of {@link #LANES} weights: it loads {@link #B} (at least 8 bytes, since the Vector API
+ * has no 32-bit byte shape), widens each of its {@link #PARTS} parts to an {@link IntVector} of {@code LANES} lanes,
+ * does the bit work of its format on ints (native shifts on every ISA, unlike byte shifts on x86), and converts to
+ * floats. Every quant array in a ggml block is a multiple of 16 bytes, so these groups never cross a block, whatever
+ * the width. The float species is kept between 128 and 512 bits: below, nothing is gained; above (wide SVE), blocks of
+ * 16 bytes would no longer fill a byte group.
+ */
+final class Simd {
+
+    static final VectorSpecies<Float> F = floatSpecies();
+    static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    /** Shorts with one lane per float lane (F16, BF16 loads). */
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(16 * F.length()));
+    /** The byte group loaded per step: {@code max(8, LANES)} bytes. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * F.length())));
+    /** Sixteen bytes: the width of the IQ4 lookup table and of one 32-weight block's nibbles. */
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+
+    static final int LANES = F.length();
+    /** Int vectors of {@link #LANES} lanes in one {@link #B} load. */
+    static final int PARTS = B.length() / LANES;
+    /** Float vectors of {@link #LANES} lanes in one {@link #B16} load. */
+    static final int PARTS16 = 16 / LANES;
+
+    static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private Simd() {
+    }
+
+    private static VectorSpecies<Float> floatSpecies() {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (preferred.vectorBitSize() > 512) {
+            return FloatVector.SPECIES_512;
+        }
+        if (preferred.vectorBitSize() < 128) {
+            return FloatVector.SPECIES_128;
+        }
+        return preferred;
+    }
+
+    /** A ggml_half (IEEE binary16) at a byte offset. */
+    static float f16(MemorySegment s, long offset) {
+        return Float.float16ToFloat(s.get(LE_SHORT, offset));
+    }
+
+    static int u8(MemorySegment s, long offset) {
+        return s.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+    }
+
+    static FloatVector x(float[] x, int index) {
+        return FloatVector.fromArray(F, x, index);
+    }
+
+    static ByteVector bytes(MemorySegment s, long offset) {
+        return ByteVector.fromMemorySegment(B, s, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static ByteVector bytes16(MemorySegment s, long offset) {
+        return ByteVector.fromMemorySegment(B16, s, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Part {@code part} of a byte group, sign-extended to ints. */
+    static IntVector widen(ByteVector bytes, int part) {
+        return (IntVector) bytes.castShape(I, part);
+    }
+
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Lane indices 0, 1, ..., LANES-1: per-lane shift counts for bit-plane formats (Q5_0, Q5_1). */
+    static IntVector iota() {
+        return IntVector.zero(I).addIndex(1);
+    }
+
+    static FloatVector splat(float v) {
+        return FloatVector.broadcast(F, v);
+    }
+
+    static float sum(FloatVector v) {
+        return v.reduceLanes(VectorOperators.ADD);
+    }
+}
