@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,11 @@ public final class GgufFile implements AutoCloseable {
 
     private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
     private static final int MAX_DIMS = 4;
-    private static final int MAX_NESTING = 8;
+    /** Deepest metadata array nesting accepted (an array of arrays is depth 2); the writer honours it too. */
+    static final int MAX_NESTING = 8;
+    /** Java arrays are int-indexed; a few slots below Integer.MAX_VALUE is what the VM can allocate. */
+    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final long MAX_STRING_BYTES = Integer.MAX_VALUE - 8;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -77,7 +82,21 @@ public final class GgufFile implements AutoCloseable {
             throw new GgufException(path, "no such file");
         } catch (IOException e) {
             arena.close();
-            throw new GgufException(path, "cannot read: " + e.getMessage());
+            throw new GgufException(path, "cannot read (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Parses GGUF bytes already in memory; {@code path} only names them in messages. For tests that feed thousands
+     * of mutated headers without writing files.
+     */
+    static GgufFile parse(Path path, MemorySegment bytes) {
+        Arena arena = Arena.ofShared();
+        try {
+            return parse(path, arena, bytes);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -86,8 +105,11 @@ public final class GgufFile implements AutoCloseable {
 
     private static GgufFile parse(Path path, Arena arena, MemorySegment segment) {
         Reader r = new Reader(path, segment);
+        if (segment.byteSize() == 0) {
+            throw new GgufException(path, "empty file (0 bytes), not a GGUF file");
+        }
         if (segment.byteSize() < 4 || r.u32() != MAGIC) {
-            throw new GgufException(path, "not a GGUF file (bad magic)");
+            throw new GgufException(path, "not a GGUF file: it starts with " + describeStart(segment) + ", not \"GGUF\"");
         }
         int version = r.u32();
         if (version == 1) {
@@ -111,7 +133,9 @@ public final class GgufFile implements AutoCloseable {
         LinkedHashMap<String, Object> values = new LinkedHashMap<>();
         LinkedHashMap<String, GgufValueType> types = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
+            r.at("metadata entry " + i, null);
             String key = r.string();
+            r.at("metadata entry " + i, key);
             GgufValueType type = r.valueType();
             if (values.containsKey(key)) {
                 throw new GgufException(path, "duplicate metadata key '" + key + "'");
@@ -128,7 +152,9 @@ public final class GgufFile implements AutoCloseable {
 
         LinkedHashMap<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
         for (long i = 0; i < tensorCount; i++) {
+            r.at("tensor info " + i, null);
             String name = r.string();
+            r.at("tensor info " + i, name);
             int nDims = r.u32();
             if (nDims < 1 || nDims > MAX_DIMS) {
                 throw new GgufException(path, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1 to 4 allowed)");
@@ -149,12 +175,16 @@ public final class GgufFile implements AutoCloseable {
             if (shape[0] % type.blockSize() != 0) {
                 throw new GgufException(path, "tensor '" + name + "' row length " + shape[0] + " is not a multiple of the " + type + " block size " + type.blockSize());
             }
-            GgufTensorInfo info;
+            GgufTensorInfo info = new GgufTensorInfo(name, shape, type, offset);
+            long elements;
             try {
-                info = new GgufTensorInfo(name, shape, type, offset);
-                info.byteSize();
+                elements = info.elementCount();
             } catch (ArithmeticException e) {
-                throw new GgufException(path, "tensor '" + name + "' is too large");
+                elements = -1;
+            }
+            // byteSize() is elements / blockSize * blockBytes, unchecked: refuse what would overflow it.
+            if (elements < 0 || elements / type.blockSize() > Long.MAX_VALUE / type.blockBytes()) {
+                throw new GgufException(path, "tensor '" + name + "' is too large: " + info);
             }
             if (offset < 0 || offset % alignment != 0) {
                 throw new GgufException(path, "tensor '" + name + "' has misaligned offset " + Long.toUnsignedString(offset));
@@ -168,7 +198,8 @@ public final class GgufFile implements AutoCloseable {
         long dataSize = segment.byteSize() - dataOffset;
         for (GgufTensorInfo info : tensors.values()) {
             if (dataSize < 0 || info.offset() > dataSize || info.byteSize() > dataSize - info.offset()) {
-                throw new GgufException(path, "truncated: tensor '" + info.name() + "' extends past the end of the file");
+                throw new GgufException(path, "truncated: tensor '" + info.name() + "' needs bytes " + (dataOffset + info.offset())
+                        + " to " + (dataOffset + info.offset() + info.byteSize()) + " but the file is " + segment.byteSize() + " bytes");
             }
         }
         return new GgufFile(path, arena, segment, version, metadata, Collections.unmodifiableMap(tensors), alignment, dataOffset);
@@ -176,6 +207,21 @@ public final class GgufFile implements AutoCloseable {
 
     private static long alignUp(long v, long alignment) {
         return (v + alignment - 1) & -alignment;
+    }
+
+    /** The first bytes of a file that is not GGUF, printable, so that "it is a text file" is obvious. */
+    private static String describeStart(MemorySegment segment) {
+        int n = (int) Math.min(4, segment.byteSize());
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < n; i++) {
+            int b = Byte.toUnsignedInt(segment.get(ValueLayout.JAVA_BYTE, i));
+            if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
+                sb.append((char) b);
+            } else {
+                sb.append(String.format("\\x%02x", b));
+            }
+        }
+        return sb.append('"').toString();
     }
 
     public Path path() {
@@ -227,7 +273,12 @@ public final class GgufFile implements AutoCloseable {
     private static final class Reader {
         private final Path path;
         private final MemorySegment s;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         private long pos;
+        private String item = "the file header";
+        private String itemName;
 
         Reader(Path path, MemorySegment s) {
             this.path = path;
@@ -238,9 +289,20 @@ public final class GgufFile implements AutoCloseable {
             return pos;
         }
 
+        /** Names what is being read, for messages. */
+        void at(String item, String name) {
+            this.item = item;
+            this.itemName = name;
+        }
+
+        private String where() {
+            return item + (itemName == null ? "" : " '" + itemName + "'");
+        }
+
         private void need(long n) {
             if (n < 0 || pos + n > s.byteSize() || pos + n < 0) {
-                throw new GgufException(path, "truncated: header ends at byte " + s.byteSize() + " while reading at " + pos);
+                throw new GgufException(path, "truncated: the file ends at byte " + s.byteSize() + " but " + where()
+                        + " needs " + n + " more bytes at byte " + pos);
             }
         }
 
@@ -286,16 +348,14 @@ public final class GgufFile implements AutoCloseable {
 
         String string() {
             long len = u64();
-            if (len < 0 || len > s.byteSize() - pos) {
-                throw new GgufException(path, "truncated or corrupt: string of " + Long.toUnsignedString(len) + " bytes at byte " + (pos - 8));
+            if (len < 0 || len > s.byteSize() - pos || len > MAX_STRING_BYTES) {
+                throw new GgufException(path, "truncated or corrupt: " + where() + " has a string of " + Long.toUnsignedString(len)
+                        + " bytes at byte " + (pos - 8) + " (" + (s.byteSize() - pos) + " bytes left in the file)");
             }
             byte[] bytes = s.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
             pos += len;
             try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                return utf8.reset().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
                 // Some vocabularies hold invalid UTF-8 pieces; keep them readable rather than failing the model.
                 return new String(bytes, StandardCharsets.UTF_8);
@@ -306,7 +366,7 @@ public final class GgufFile implements AutoCloseable {
             int id = u32();
             GgufValueType t = GgufValueType.byId(id);
             if (t == null) {
-                throw new GgufException(path, "unknown metadata value type " + Integer.toUnsignedString(id) + " at byte " + (pos - 4));
+                throw new GgufException(path, where() + " has unknown value type " + Integer.toUnsignedString(id) + " at byte " + (pos - 4));
             }
             return t;
         }
@@ -331,20 +391,23 @@ public final class GgufFile implements AutoCloseable {
         private boolean bool() {
             byte b = u8();
             if (b != 0 && b != 1) {
-                throw new GgufException(path, "invalid boolean value " + b + " at byte " + (pos - 1));
+                throw new GgufException(path, where() + " has invalid boolean value " + b + " at byte " + (pos - 1));
             }
             return b == 1;
         }
 
         private GgufArray array(int depth) {
             if (depth > MAX_NESTING) {
-                throw new GgufException(path, "metadata arrays nested deeper than " + MAX_NESTING);
+                throw new GgufException(path, where() + " nests arrays deeper than " + MAX_NESTING);
             }
             GgufValueType elementType = valueType();
             long n = u64();
-            // Every element takes at least one byte, so a count beyond the remaining bytes is corrupt.
-            if (n < 0 || n > s.byteSize() - pos) {
-                throw new GgufException(path, "truncated or corrupt: array of " + Long.toUnsignedString(n) + " elements at byte " + (pos - 8));
+            // Each element takes at least minBytes, so a count the remaining bytes cannot hold is corrupt; checking it
+            // before allocating keeps a corrupt count from becoming an OutOfMemoryError.
+            long minBytes = minEncodedBytes(elementType);
+            if (n < 0 || n > (s.byteSize() - pos) / minBytes || n > MAX_ARRAY_LENGTH) {
+                throw new GgufException(path, "truncated or corrupt: " + where() + " has an array of " + Long.toUnsignedString(n) + " "
+                        + elementType + " elements at byte " + (pos - 8) + " (" + (s.byteSize() - pos) + " bytes left in the file)");
             }
             int count = (int) n;
             Object values = switch (elementType) {
@@ -392,6 +455,16 @@ public final class GgufFile implements AutoCloseable {
                 }
             };
             return new GgufArray(elementType, values);
+        }
+
+        private static long minEncodedBytes(GgufValueType type) {
+            return switch (type) {
+                case UINT8, INT8, BOOL -> 1;
+                case UINT16, INT16 -> 2;
+                case UINT32, INT32, FLOAT32 -> 4;
+                case UINT64, INT64, FLOAT64, STRING -> 8; // a string is at least its uint64 length
+                case ARRAY -> 12; // element type uint32 + length uint64
+            };
         }
     }
 }

@@ -79,6 +79,10 @@ public final class GgufMetadata {
         return has(key) ? number(key) : fallback;
     }
 
+    public boolean bool(String key) {
+        return require(key, Boolean.class, "a boolean");
+    }
+
     public boolean bool(String key, boolean fallback) {
         return optional(key, Boolean.class, "a boolean").orElse(fallback);
     }
@@ -167,6 +171,7 @@ public final class GgufMetadata {
     }
 
     private GgufException wrongType(String key, String what) {
-        return new GgufException(file, "metadata key '" + key + "' should be " + what + " but is " + types.get(key));
+        String actual = values.get(key) instanceof GgufArray a ? "an ARRAY of " + a.elementType() : String.valueOf(types.get(key));
+        return new GgufException(file, "metadata key '" + key + "' should be " + what + " but is " + actual);
     }
 }
