@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.engine.LocalModel;
 import dev.gantry.engine.model.Transformer;
-import dev.gantry.engine.sampling.LogProbs;
+import dev.gantry.engine.sampling.Logprobs;
+import dev.gantry.engine.sampling.TokenLogprob;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -61,10 +62,10 @@ final class ScoreCommand implements Callable<Integer> {
                 line.put("token", tokens[pos]);
                 if (pos + 1 < tokens.length) {
                     line.put("next", tokens[pos + 1]);
-                    line.put("next_logprob", LogProbs.of(row, tokens[pos + 1]));
+                    line.put("next_logprob", Logprobs.of(row, tokens[pos + 1]));
                 }
                 ArrayNode topArray = line.putArray("top");
-                for (LogProbs.Entry e : LogProbs.top(row, Math.min(top, vocab))) {
+                for (TokenLogprob e : Logprobs.top(row, Math.min(top, vocab))) {
                     topArray.addArray().add(e.token()).add(e.logprob());
                 }
                 out.println(json.writeValueAsString(line));

@@ -51,12 +51,23 @@ public final class ComputePool implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Work below this many multiply-adds runs on the calling thread: waking the others costs microseconds, more
+     * than a small matrix takes (stories260K's are 64 x 64).
+     */
+    public static final long MIN_PARALLEL_WORK = 32_768;
+
     /** Runs {@code task} over {@code [0, n)} split into one contiguous share per thread, and waits for all shares. */
     public void run(int n, RangeTask task) {
+        run(n, Long.MAX_VALUE, task);
+    }
+
+    /** As {@link #run(int, RangeTask)}, inline when the whole task is about {@code work} multiply-adds or fewer. */
+    public void run(int n, long work, RangeTask task) {
         if (n <= 0) {
             return;
         }
-        if (threads == 1 || n == 1) {
+        if (threads == 1 || n == 1 || work < MIN_PARALLEL_WORK) {
             task.run(0, n);
             return;
         }

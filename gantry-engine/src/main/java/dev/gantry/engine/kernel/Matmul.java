@@ -31,7 +31,7 @@ public final class Matmul {
         WeightFormat format = WeightFormat.of(w.type());
         MemorySegment data = w.data();
         float[] input = ActivationRounding.forWeights(w.type(), x, tokens * cols);
-        pool.run(rowCount, (start, end) -> {
+        pool.run(rowCount, (long) rowCount * cols * tokens, (start, end) -> {
             for (int r = start; r < end; r++) {
                 long offset = (rowStart + r) * rowBytes;
                 for (int t = 0; t < tokens; t++) {

@@ -131,7 +131,7 @@ public final class Transformer {
         float cap = c.attnSoftCap();
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
-        pool.run(t * heads, (start, end) -> {
+        pool.run(t * heads, (long) t * heads * (startPos + t) * (hd + vd), (start, end) -> {
             float[] scores = new float[startPos + t];
             for (int job = start; job < end; job++) {
                 int i = job / heads;
