@@ -1,0 +1,68 @@
+package dev.gantry.engine.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class F16Test {
+
+    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static MemorySegment halves(int... bits) {
+        MemorySegment s = BlockBytes.zeroed(2L * bits.length);
+        for (int i = 0; i < bits.length; i++) {
+            s.set(LE_SHORT, 2L * i, (short) bits[i]);
+        }
+        return s;
+    }
+
+    @Test
+    void decodesKnownBitPatterns() {
+        MemorySegment s = halves(0x3C00, 0xC000, 0x7BFF, 0x0001, 0x8400, 0x3555);
+        BlockBytes.assertDecodesTo(new F16(), s, new float[] {1.0f, -2.0f, 65504.0f, 0x1p-24f, -0x1p-14f, 0.33325195f});
+    }
+
+    @Test
+    void theKernelWidensSubnormalsInfinitiesAndNanLikeTheScalarPath() {
+        int n = 4 * Simd.LANES + 3; // vector body and scalar tail
+        float[] ones = new float[n];
+        Arrays.fill(ones, 1.0f);
+        int[] specials = {0x0001, 0x03FF, 0x7BFF, 0x7C00, 0xFC00, 0x7E00};
+        for (int bits : specials) {
+            int[] all = new int[n];
+            Arrays.fill(all, bits);
+            float value = Float.float16ToFloat((short) bits);
+            float dot = new F16().dot(halves(all), 0, ones, 0, n);
+            if (Float.isNaN(value)) {
+                assertThat(dot).as("sum of %d x 0x%04x", n, bits).isNaN();
+            } else {
+                assertThat(dot).as("sum of %d x 0x%04x", n, bits).isEqualTo(n * value);
+            }
+        }
+    }
+
+    @Test
+    void quantizingRoundsToNearestEven() {
+        float[] x = {1.0f + 0x1p-11f, 1.0f + 3 * 0x1p-11f, 65520.0f, -0.0f};
+        MemorySegment q = BlockBytes.zeroed(8);
+        new F16().quantize(x, 0, q, 0, 4);
+        assertThat(q.get(LE_SHORT, 0)).isEqualTo((short) 0x3C00); // halfway, down to even
+        assertThat(q.get(LE_SHORT, 2)).isEqualTo((short) 0x3C02); // halfway, up to even
+        assertThat(q.get(LE_SHORT, 4)).isEqualTo((short) 0x7C00); // past the largest half: infinity
+        assertThat(q.get(LE_SHORT, 6)).isEqualTo((short) 0x8000);
+    }
+
+    @Test
+    void roundTripErrorIsWithinHalfAnUlp() {
+        float[] x = BlockBytes.gaussian(1000, 2);
+        float[] y = BlockBytes.roundTrip(GgmlType.F16, x);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Math.abs(x[i] - y[i])).isLessThanOrEqualTo(Math.max(Math.abs(x[i]) * 0x1p-11f, 0x1p-25f));
+        }
+        assertThat(BlockBytes.relativeRmsError(x, y)).isLessThan(3e-4);
+    }
+}
