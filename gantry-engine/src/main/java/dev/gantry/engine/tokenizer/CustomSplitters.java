@@ -7,6 +7,10 @@ package dev.gantry.engine.tokenizer;
  * e.g. {@code \s+(?!\S)} gives back one whitespace only when more text follows inside the same piece, and a
  * code point of an unassigned category counts as "other" (it is not a letter, number or space).
  *
+ * <p>Two more are Gantry's own: SuperBPE's and Tiny Aya's digit-grouping lookaheads, which a backtracking
+ * engine runs in quadratic time on long digit runs (in llama.cpp as in Java). The linear versions here give the
+ * same pieces; PreTokenizerTest checks them against the regexes.
+ *
  * <p>Each splitter refines a list of piece lengths (in code points) over {@code cps}, as the regexes do.
  */
 final class CustomSplitters {
@@ -27,13 +31,20 @@ final class CustomSplitters {
     /** AFMoE's digit grouping: leading 1-2 digits, then groups of three. */
     static final String AFMOE_DIGITS = "\\p{AFMoE_digits}";
 
+    /** SuperBPE: an empty match before every run of ASCII digits whose length is a multiple of three. */
+    static final String SUPERBPE_DIGITS = "(?=(\\d{3})+(?!\\d))";
+
+    /** Tiny Aya: 1-3 leading digits, then groups of three, in a digit run that ends at a word boundary. */
+    static final String TINY_AYA_DIGITS = "\\d{1,3}(?=(?:\\d{3})*\\b)";
+
     private CustomSplitters() {
     }
 
     /** Whether {@code regex} is one that llama.cpp handles by hand. */
     static boolean handles(String regex) {
         return regex.equals(GPT2) || regex.equals(LLAMA3_ORIGINAL) || regex.equals(LLAMA3)
-                || regex.equals(KIMI_K2) || regex.equals(AFMOE_DIGITS);
+                || regex.equals(KIMI_K2) || regex.equals(AFMOE_DIGITS) || regex.equals(SUPERBPE_DIGITS)
+                || regex.equals(TINY_AYA_DIGITS);
     }
 
     static IdList split(String regex, int[] cps, IdList lengths) {
@@ -46,6 +57,8 @@ final class CustomSplitters {
                 case LLAMA3, LLAMA3_ORIGINAL -> llama3(piece);
                 case KIMI_K2 -> kimiK2(piece);
                 case AFMOE_DIGITS -> afmoeDigits(piece);
+                case SUPERBPE_DIGITS -> superbpeDigits(piece);
+                case TINY_AYA_DIGITS -> tinyAyaDigits(piece);
                 default -> throw new IllegalArgumentException("no custom splitter for " + regex);
             }
             start += lengths.get(i);
@@ -320,5 +333,67 @@ final class CustomSplitters {
         if (p.prevEnd < p.end) {
             p.cut(p.end);
         }
+    }
+
+    private static boolean isAsciiDigit(int cp) {
+        return cp >= '0' && cp <= '9';
+    }
+
+    /** {@code \w} in ECMAScript and in java.util.regex: ASCII letters, digits and '_'. */
+    private static boolean isWordCharacter(int cp) {
+        return isAsciiDigit(cp) || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+    }
+
+    /**
+     * {@code (?=(\d{3})+(?!\d))} matches (empty) at p exactly when the digit run from p has a length that is a
+     * positive multiple of three, since {@code (?!\d)} forces the groups to end where the run ends.
+     */
+    private static void superbpeDigits(Piece p) {
+        int runEnd = p.begin;
+        for (int pos = p.begin; pos < p.end; pos++) {
+            if (!isAsciiDigit(p.cp(pos))) {
+                continue;
+            }
+            if (runEnd <= pos) {
+                runEnd = pos;
+                while (runEnd < p.end && isAsciiDigit(p.cp(runEnd))) {
+                    runEnd++;
+                }
+            }
+            if ((runEnd - pos) % 3 == 0) {
+                p.cut(pos);
+            }
+        }
+        p.cut(p.end);
+    }
+
+    /**
+     * {@code \d{1,3}(?=(?:\d{3})*\b)}: the lookahead can only reach a word boundary at the end of the digit run,
+     * so a run matches only when a non-word character (or the end) follows it; it is then cut into its leading
+     * length % 3 digits (three if that is 0) and groups of three. Any other run stays unmatched text.
+     */
+    private static void tinyAyaDigits(Piece p) {
+        int pos = p.begin;
+        while (pos < p.end) {
+            if (!isAsciiDigit(p.cp(pos))) {
+                pos++;
+                continue;
+            }
+            int runEnd = pos;
+            while (runEnd < p.end && isAsciiDigit(p.cp(runEnd))) {
+                runEnd++;
+            }
+            if (runEnd < p.end && isWordCharacter(p.cp(runEnd))) {
+                pos = runEnd;
+                continue;
+            }
+            int first = (runEnd - pos) % 3 == 0 ? 3 : (runEnd - pos) % 3;
+            p.cut(pos);
+            for (int cut = pos + first; cut <= runEnd; cut += 3) {
+                p.cut(cut);
+            }
+            pos = runEnd;
+        }
+        p.cut(p.end);
     }
 }
