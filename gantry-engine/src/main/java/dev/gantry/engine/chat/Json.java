@@ -425,7 +425,7 @@ public final class Json {
                 case Character c -> writeString(out, c.toString(), style.ensureAscii());
                 case Map<?, ?> map -> writeObject(map, level);
                 case Collection<?> list -> writeArray(list, level);
-                case Object[] array -> writeArray(List.of(array), level);
+                case Object[] array -> writeArray(java.util.Arrays.asList(array), level);
                 default -> throw new IllegalArgumentException(
                         "cannot write a " + value.getClass().getName() + " as JSON");
             }

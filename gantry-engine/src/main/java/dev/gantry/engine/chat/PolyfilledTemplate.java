@@ -48,38 +48,42 @@ final class PolyfilledTemplate {
     /** Renders with polyfills; {@code tools} may be null; {@code extra} variables are set last. */
     String render(List<Map<String, Object>> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt,
                   Map<String, Object> extra, LocalDateTime now) {
-        List<Map<String, Object>> actual = needsPolyfills(messages, tools) ? polyfill(messages, tools) : messages;
+        Plan plan = Plan.of(caps, messages, tools);
+        List<Map<String, Object>> actual = plan.any() ? polyfill(plan, messages, tools) : messages;
         return template.render(new ChatTemplateInput(actual, tools, addGenerationPrompt, bosToken, eosToken, now,
                 extra));
     }
 
-    private boolean needsPolyfills(List<Map<String, Object>> messages, List<Map<String, Object>> tools) {
-        boolean hasTools = tools != null && !tools.isEmpty();
-        boolean hasToolCalls = messages.stream().anyMatch(m -> m.get("tool_calls") != null);
-        boolean hasToolResponses = messages.stream().anyMatch(m -> "tool".equals(m.get("role")));
-        boolean hasStringContent = messages.stream().anyMatch(m -> m.get("content") instanceof String);
-        return !caps.supportsSystemRole()
-                || (hasTools && !caps.supportsTools())
-                || (hasToolCalls && !caps.supportsToolCalls())
-                || (hasToolResponses && !caps.supportsToolResponses())
-                || (hasToolCalls && caps.requiresObjectArguments())
-                || (hasStringContent && caps.requiresTypedContent());
+    /** Which rewrites this conversation needs with this template. */
+    private record Plan(boolean tools, boolean toolCalls, boolean toolResponses, boolean objectArguments,
+                        boolean systemRole, boolean typedContent) {
+
+        static Plan of(TemplateCapabilities caps, List<Map<String, Object>> messages,
+                       List<Map<String, Object>> tools) {
+            boolean hasTools = tools != null && !tools.isEmpty();
+            boolean hasToolCalls = messages.stream().anyMatch(m -> m.get("tool_calls") != null);
+            boolean hasToolResponses = messages.stream().anyMatch(m -> "tool".equals(m.get("role")));
+            boolean hasStringContent = messages.stream().anyMatch(m -> m.get("content") instanceof String);
+            return new Plan(hasTools && !caps.supportsTools(), hasToolCalls && !caps.supportsToolCalls(),
+                    hasToolResponses && !caps.supportsToolResponses(), hasToolCalls && caps.requiresObjectArguments(),
+                    !caps.supportsSystemRole(), hasStringContent && caps.requiresTypedContent());
+        }
+
+        boolean any() {
+            return tools || toolCalls || toolResponses || objectArguments || systemRole || typedContent;
+        }
     }
 
-    private List<Map<String, Object>> polyfill(List<Map<String, Object>> messages, List<Map<String, Object>> tools) {
-        boolean hasTools = tools != null && !tools.isEmpty();
-        boolean hasToolCalls = messages.stream().anyMatch(m -> m.get("tool_calls") != null);
-        boolean hasToolResponses = messages.stream().anyMatch(m -> "tool".equals(m.get("role")));
-        boolean hasStringContent = messages.stream().anyMatch(m -> m.get("content") instanceof String);
-        boolean polyfillTools = hasTools && !caps.supportsTools();
-        boolean polyfillToolCalls = hasToolCalls && !caps.supportsToolCalls();
-        boolean polyfillToolResponses = hasToolResponses && !caps.supportsToolResponses();
-        boolean polyfillObjectArguments = hasToolCalls && caps.requiresObjectArguments();
-        boolean polyfillSystemRole = !caps.supportsSystemRole();
-        boolean polyfillTypedContent = hasStringContent && caps.requiresTypedContent();
+    private List<Map<String, Object>> polyfill(Plan plan, List<Map<String, Object>> messages,
+                                               List<Map<String, Object>> tools) {
+        boolean polyfillToolCalls = plan.toolCalls();
+        boolean polyfillToolResponses = plan.toolResponses();
+        boolean polyfillObjectArguments = plan.objectArguments();
+        boolean polyfillSystemRole = plan.systemRole();
+        boolean polyfillTypedContent = plan.typedContent();
 
         List<Map<String, Object>> adjusted = messages;
-        if (polyfillTools) {
+        if (plan.tools()) {
             String example = caps.toolCallExample();
             adjusted = addSystem(messages, "You can call any of the following tools to satisfy the user's requests: "
                     + Json.write(tools, Json.Style.indented(2))

@@ -56,7 +56,7 @@ final class Values {
                 c.forEach(v -> copy.add(normalize(v)));
                 yield copy;
             }
-            case Object[] array -> normalize(List.of(array));
+            case Object[] array -> normalize(java.util.Arrays.asList(array));
             default -> throw new IllegalArgumentException("a " + value.getClass().getName()
                     + " cannot be used in a template; use String, Number, Boolean, List, Map or null");
         };
