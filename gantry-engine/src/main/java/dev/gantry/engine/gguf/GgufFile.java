@@ -8,9 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -108,6 +105,9 @@ public final class GgufFile implements AutoCloseable {
         if (segment.byteSize() == 0) {
             throw new GgufException(path, "empty file (0 bytes), not a GGUF file");
         }
+        if (segment.byteSize() < 4 && isPrefixOfMagic(segment)) {
+            throw new GgufException(path, "truncated: the file is only " + segment.byteSize() + (segment.byteSize() == 1 ? " byte" : " bytes") + ", shorter than the GGUF header");
+        }
         if (segment.byteSize() < 4 || r.u32() != MAGIC) {
             throw new GgufException(path, "not a GGUF file: it starts with " + describeStart(segment) + ", not \"GGUF\"");
         }
@@ -123,19 +123,21 @@ public final class GgufFile implements AutoCloseable {
         }
         long tensorCount = r.u64();
         long kvCount = r.u64();
-        if (tensorCount < 0 || tensorCount > segment.byteSize() / 8) {
+        // Counts are not checked against the file size here: each entry read consumes bytes, so a count that is too
+        // large ends in a "truncated" error naming the entry where the bytes ran out.
+        if (tensorCount < 0) {
             throw new GgufException(path, "invalid tensor count " + Long.toUnsignedString(tensorCount));
         }
-        if (kvCount < 0 || kvCount > segment.byteSize() / 8) {
+        if (kvCount < 0) {
             throw new GgufException(path, "invalid metadata count " + Long.toUnsignedString(kvCount));
         }
 
         LinkedHashMap<String, Object> values = new LinkedHashMap<>();
         LinkedHashMap<String, GgufValueType> types = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
-            r.at("metadata entry " + i, null);
+            r.at("metadata entry " + i + " of " + kvCount, null);
             String key = r.string();
-            r.at("metadata entry " + i, key);
+            r.at("metadata entry " + i + " of " + kvCount, key);
             GgufValueType type = r.valueType();
             if (values.containsKey(key)) {
                 throw new GgufException(path, "duplicate metadata key '" + key + "'");
@@ -152,9 +154,9 @@ public final class GgufFile implements AutoCloseable {
 
         LinkedHashMap<String, GgufTensorInfo> tensors = new LinkedHashMap<>();
         for (long i = 0; i < tensorCount; i++) {
-            r.at("tensor info " + i, null);
+            r.at("tensor info " + i + " of " + tensorCount, null);
             String name = r.string();
-            r.at("tensor info " + i, name);
+            r.at("tensor info " + i + " of " + tensorCount, name);
             int nDims = r.u32();
             if (nDims < 1 || nDims > MAX_DIMS) {
                 throw new GgufException(path, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (1 to 4 allowed)");
@@ -207,6 +209,15 @@ public final class GgufFile implements AutoCloseable {
 
     private static long alignUp(long v, long alignment) {
         return (v + alignment - 1) & -alignment;
+    }
+
+    private static boolean isPrefixOfMagic(MemorySegment segment) {
+        for (int i = 0; i < segment.byteSize(); i++) {
+            if (segment.get(ValueLayout.JAVA_BYTE, i) != "GGUF".charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first bytes of a file that is not GGUF, printable, so that "it is a text file" is obvious. */
@@ -273,9 +284,6 @@ public final class GgufFile implements AutoCloseable {
     private static final class Reader {
         private final Path path;
         private final MemorySegment s;
-        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         private long pos;
         private String item = "the file header";
         private String itemName;
@@ -302,7 +310,7 @@ public final class GgufFile implements AutoCloseable {
         private void need(long n) {
             if (n < 0 || pos + n > s.byteSize() || pos + n < 0) {
                 throw new GgufException(path, "truncated: the file ends at byte " + s.byteSize() + " but " + where()
-                        + " needs " + n + " more bytes at byte " + pos);
+                        + " needs " + n + " bytes at byte " + pos);
             }
         }
 
@@ -354,12 +362,9 @@ public final class GgufFile implements AutoCloseable {
             }
             byte[] bytes = s.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
             pos += len;
-            try {
-                return utf8.reset().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                // Some vocabularies hold invalid UTF-8 pieces; keep them readable rather than failing the model.
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
+            // Some vocabularies hold pieces that are not valid UTF-8: decoding replaces bad sequences with U+FFFD
+            // rather than failing the model (a strict decode would agree on every valid string anyway).
+            return new String(bytes, StandardCharsets.UTF_8);
         }
 
         GgufValueType valueType() {
