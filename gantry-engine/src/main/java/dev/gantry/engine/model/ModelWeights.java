@@ -26,7 +26,12 @@ public record ModelWeights(
             layers.add(layer(l, config, "blk." + i + "."));
         }
         Tensor output = file.hasTensor("output.weight") ? l.matrix("output.weight", config.dim(), config.vocabSize()) : embedding;
-        float[] ropeFactors = file.hasTensor("rope_freqs.weight") ? l.vector("rope_freqs.weight", config.ropeDims() / 2) : null;
+        // Llama 3.1+ ships one set of RoPE frequency factors; LongRoPE (Phi-3 128k) ships a short set for contexts
+        // up to the original training length and a long one beyond. Gantry's contexts stay within the original
+        // length unless YaRN says otherwise, so the short set applies (llama_model::get_rope_factors).
+        String factors = file.hasTensor("rope_freqs.weight") ? "rope_freqs.weight"
+                : file.hasTensor("rope_factors_short.weight") ? "rope_factors_short.weight" : null;
+        float[] ropeFactors = factors != null ? l.vector(factors, config.ropeDims() / 2) : null;
         return new ModelWeights(embedding, List.copyOf(layers), l.vector("output_norm.weight", config.dim()), output, ropeFactors);
     }
 

@@ -2,7 +2,6 @@ package dev.gantry.engine.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * SentencePiece BPE ({@code tokenizer.ggml.model = llama}), as llama.cpp's llm_tokenizer_spm does it: spaces
@@ -49,10 +48,6 @@ final class SentencePieceBpe extends AbstractTokenizer {
         }
     }
 
-    /** A candidate merge of symbols {@code left} and {@code right}; {@code length} detects stale entries. */
-    private record Bigram(int left, int right, float score, int length) {
-    }
-
     private void tokenize(String text, IdList out) {
         int n = text.length();
         // symbols are code points, linked by prev/next; a merged-away symbol has length 0
@@ -70,17 +65,18 @@ final class SentencePieceBpe extends AbstractTokenizer {
             next[count] = i == n ? -1 : count + 1;
             count++;
         }
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.score != b.score
-                ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+        // candidate merges: key = (score descending, left ascending), value = (right, merged length)
+        PairHeap queue = new PairHeap();
         for (int i = 1; i < count; i++) {
             offer(queue, text, start, length, i - 1, i);
         }
         while (!queue.isEmpty()) {
-            Bigram bigram = queue.poll();
-            int left = bigram.left;
-            int right = bigram.right;
-            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != bigram.length) {
-                continue;
+            int left = (int) queue.minKey();
+            int right = (int) (queue.minValue() >>> 32);
+            int mergedLength = (int) queue.minValue();
+            queue.removeMin();
+            if (length[left] == 0 || length[right] == 0 || length[left] + length[right] != mergedLength) {
+                continue; // stale: a side was merged since
             }
             length[left] += length[right];
             length[right] = 0;
@@ -105,14 +101,23 @@ final class SentencePieceBpe extends AbstractTokenizer {
         }
     }
 
-    private void offer(PriorityQueue<Bigram> queue, String text, int[] start, int[] length, int left, int right) {
+    private void offer(PairHeap queue, String text, int[] start, int[] length, int left, int right) {
         if (left == -1 || right == -1) {
             return;
         }
-        int id = vocabulary.id(text.substring(start[left], start[left] + length[left] + length[right]));
+        int merged = length[left] + length[right];
+        int id = vocabulary.id(text.substring(start[left], start[left] + merged));
         if (id >= 0) {
-            queue.add(new Bigram(left, right, vocabulary.scores()[id], length[left] + length[right]));
+            long key = ((long) descending(vocabulary.scores()[id]) << 32) | left;
+            queue.add(key, ((long) right << 32) | merged);
         }
+    }
+
+    /** An int that orders like {@code -score} (IEEE bits made sortable as signed ints, then negated order). */
+    private static int descending(float score) {
+        int bits = Float.floatToIntBits(score == 0f ? 0f : score); // -0.0 == 0.0, as the float comparison has it
+        int sortable = bits ^ ((bits >> 31) & 0x7FFFFFFF);
+        return ~sortable;
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -100,9 +99,8 @@ class PreTokenizerTest {
 
     @TestFactory
     Stream<DynamicTest> everyLlamaCppNameRoundTripsThroughAByteVocabulary() {
-        return LLAMA_CPP_NAMES.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            // "whitespace" vocabularies hold raw UTF-8 tokens, which this byte-alphabet vocabulary cannot stand for
-            Assumptions.assumeFalse(name.equals("whitespace"));
+        // "whitespace" vocabularies hold raw UTF-8 tokens, which this byte-alphabet vocabulary cannot stand for
+        return LLAMA_CPP_NAMES.stream().filter(name -> !name.equals("whitespace")).map(name -> DynamicTest.dynamicTest(name, () -> {
             Tokenizer tokenizer = byteVocabulary(name).tokenizer(dir);
             String text = SAMPLE.replace(" IMG", "IMG"); // nothing for clean-up to remove ("IMG" after a space is fine too)
             assertThat(tokenizer.decode(tokenizer.encode(text, false, false))).isEqualTo(text);
