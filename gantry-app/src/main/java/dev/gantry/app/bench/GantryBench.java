@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * decodes one batch of {@code nPrompt} tokens (BOS first when the vocabulary adds one, then random ids) into an
  * empty cache and asks for the last position's logits; tg decodes {@code nGen} single tokens from an empty cache
  * (BOS, then random ids), one forward pass each. The clock covers the forward passes only: the cache is allocated
- * (llama-bench: cleared) before it starts. One untimed warm-up run precedes the repetitions unless disabled.
+ * (llama-bench: cleared) before it starts. Untimed warm-up runs precede the repetitions: llama-bench does one;
+ * the JVM may want more on tiny models, where one run is too short for the JIT to finish.
  */
 public final class GantryBench {
 
@@ -22,7 +23,7 @@ public final class GantryBench {
         this.random = new SplittableRandom(seed);
     }
 
-    public Samples run(BenchCase test, int repetitions, boolean warmup) {
+    public Samples run(BenchCase test, int repetitions, int warmups) {
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions must be at least 1, got " + repetitions);
         }
@@ -30,7 +31,7 @@ public final class GantryBench {
         if (test.tokens() > context) {
             throw new IllegalArgumentException(test.name() + " needs " + test.tokens() + " positions; the model's context is " + context);
         }
-        if (warmup) {
+        for (int w = 0; w < warmups; w++) {
             once(test);
         }
         long[] ns = new long[repetitions];

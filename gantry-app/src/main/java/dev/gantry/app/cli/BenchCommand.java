@@ -67,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "Skip the untimed warm-up run before each test.")
     boolean noWarmup;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Untimed runs before each of Gantry's tests, for the JIT (default: ${DEFAULT-VALUE}, as llama-bench).")
+    int warmups;
+
     @Option(names = "--progress", description = "Print each test as it starts on stderr.")
     boolean progress;
 
@@ -108,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                             err.flush();
                         }
                         Instant start = Instant.now();
-                        Samples samples = gantry.run(test, repetitions, !noWarmup);
+                        Samples samples = gantry.run(test, repetitions, noWarmup ? 0 : warmups);
                         Optional<LlamaBench.Result> reference = llama == null ? Optional.empty()
                                 : Optional.of(llama.run(file, test, repetitions, !noWarmup));
                         BenchResult result = new BenchResult(model, test, start, samples, reference);
@@ -138,6 +142,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (repetitions < 1) {
             throw new IllegalArgumentException("-r must be at least 1, got " + repetitions);
+        }
+        if (warmups < 0) {
+            throw new IllegalArgumentException("--warmup must not be negative, got " + warmups);
         }
         for (int t : threadCounts()) {
             if (t < 1) {

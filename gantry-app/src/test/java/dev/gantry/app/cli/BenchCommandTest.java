@@ -136,6 +136,7 @@ class BenchCommandTest {
         assertOneLineError(Cli.run("bench", "-m", m, "-r", "0"), "-r must be at least 1, got 0");
         assertOneLineError(Cli.run("bench", "-m", m, "-p", "4,-1"), "-p must not be negative, got -1");
         assertOneLineError(Cli.run("bench", "-m", m, "-t", "0"), "-t must be at least 1, got 0");
+        assertOneLineError(Cli.run("bench", "-m", m, "--warmup", "-1"), "--warmup must not be negative, got -1");
         assertOneLineError(Cli.run("bench", "-m", m, "-p", "0", "-n", "0"), "nothing to run");
         assertOneLineError(Cli.run("bench", "-m", m, "-p", "4096", "-n", "0", "-r", "1"), "pp4096 needs 4096 positions; the model's context is 2048");
         assertOneLineError(Cli.run("bench", "--synthetic", "llama-9b:q4_0", "--data-dir", dir.toString()), "unknown synthetic model 'llama-9b' (known: llama-1b)");
