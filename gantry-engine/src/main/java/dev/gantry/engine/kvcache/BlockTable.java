@@ -200,14 +200,14 @@ public final class BlockTable {
         }
         int[] ids = match.blockIds();
         BlockHash[] matched = match.hashes();
+        tokens = grow(tokens, match.tokens());
+        System.arraycopy(src, 0, tokens, 0, match.tokens());
+        numTokens = match.tokens();
         for (int i = 0; i < ids.length; i++) {
             pool.retain(ids[i]);
             addBlock(ids[i]);
             setHash(i, matched[i]);
         }
-        tokens = grow(tokens, match.tokens());
-        System.arraycopy(src, 0, tokens, 0, match.tokens());
-        numTokens = match.tokens();
     }
 
     /** Records the hash of logical block {@code i}, the next unhashed one. */
