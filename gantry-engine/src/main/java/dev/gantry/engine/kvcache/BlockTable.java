@@ -107,6 +107,9 @@ public final class BlockTable {
      */
     public boolean append(int[] src, int off, int len) {
         int needed = blocksNeeded(len);
+        if (len == 0) {
+            return true;
+        }
         if (needed > pool.freeBlockCount()) {
             return false;
         }

@@ -107,6 +107,16 @@ class BlockTableTest {
     }
 
     @Test
+    void appendingNothingToASharedBlockCopiesNothing() {
+        BlockTable parent = new BlockTable(pool);
+        parent.append(tokens(5), 0, 5);
+        BlockTable child = parent.fork();
+        assertThat(parent.append(tokens(0), 0, 0)).isTrue();
+        assertThat(parent.blockIds()).containsExactly(child.blockIds());
+        assertThat(pool.usedBlockCount()).isEqualTo(1);
+    }
+
+    @Test
     void releasingBlocksBeforeAWindowStartFreesOnlyWholeBlocksBehindIt() {
         BlockTable t = new BlockTable(pool);
         t.append(tokens(50), 0, 50);

@@ -201,4 +201,31 @@ class KvCacheManagerTest {
         kv.storage().valueAt(1, slot / 4, slot % 4, out, 0);
         assertThat(out[31]).isEqualTo(-8);
     }
+
+    @Test
+    void finishedPromptsAreEvictedLeastRecentlyUsedFirstAndAHitRenewsThem() {
+        KvCacheManager kv = manager(4, 6);
+        int[] a = prompt(0, 8);
+        int[] b = prompt(100, 8);
+        int[] c = prompt(200, 8);
+        for (int[] p : new int[][] {a, b, c}) {
+            run(kv, p[0], p);
+            kv.free(p[0]);
+        }
+        assertThat(kv.usage()).isEqualTo(new KvUsage(0, 6, 6));
+        run(kv, 1, prompt(300, 8)); // needs 2 blocks: A's go
+        kv.free(1);
+        assertThat(kv.computedPrefix(Arrays.copyOf(a, 9))).isZero();
+        assertThat(kv.computedPrefix(Arrays.copyOf(b, 9))).isEqualTo(8);
+        assertThat(kv.computedPrefix(Arrays.copyOf(c, 9))).isEqualTo(8);
+
+        int[] bAgain = Arrays.copyOf(b, 9);
+        run(kv, 2, bAgain); // a hit on B makes it the most recent; its third block evicts C's last
+        kv.free(2);
+        run(kv, 3, prompt(400, 8)); // reuses B's uncached third block, then evicts C's first
+        kv.free(3);
+        assertThat(kv.computedPrefix(Arrays.copyOf(c, 9))).isZero();
+        assertThat(kv.computedPrefix(Arrays.copyOf(b, 9))).isEqualTo(8);
+        assertThat(kv.pool().evictions()).isEqualTo(4);
+    }
 }
