@@ -46,9 +46,6 @@ public final class F16 implements WeightFormat, Quantizer {
             acc0 = load(data, o).fma(Simd.x(x, xOffset + i), acc0);
             acc1 = load(data, o + 2L * lanes).fma(Simd.x(x, xOffset + i + lanes), acc1);
         }
-        for (; i <= n - lanes; i += lanes) {
-            acc0 = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc0);
-        }
         float sum = Simd.sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += Simd.f16(data, offset + 2L * i) * x[xOffset + i];
