@@ -21,7 +21,7 @@ class KernelCompilationTest {
     void everyKernelCompilesWithAllItsVectorCallsInlined() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "--add-modules", "jdk.incubator.vector",
-                "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining",
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining", "-XX:+PrintCompilation",
                 "-cp", System.getProperty("java.class.path"), KernelSelfCheck.class.getName());
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         // read while it runs: the diagnostics are megabytes and would fill the pipe
@@ -33,6 +33,11 @@ class KernelCompilationTest {
         String output = new String(out, StandardCharsets.UTF_8);
         assertThat(done).as("child JVM finished").isTrue();
         assertThat(output).contains("failures=0");
+        for (GgmlType type : WeightFormatTest.FORMATS) {
+            // PrintCompilation: "<time> <id> <flags> <tier> <method> (<size> bytes)"; tier 4 is C2
+            String c2 = "4       " + WeightFormat.of(type).getClass().getName() + "::dot ";
+            assertThat(output).as("C2 compiled %s.dot, so its inlining was checked", type).contains(c2);
+        }
         List<String> cutoffs = output.lines().filter(l -> l.contains("NodeCountInliningCutoff")).toList();
         assertThat(cutoffs).as("call sites C2 refused to inline for lack of node budget").isEmpty();
     }

@@ -40,7 +40,7 @@ final class KernelSelfCheck {
                     q.quantize(BlockBytes.gaussian(n, r), 0, data, r * rowBytes, n);
                 }
             }
-            failures += warm(f, data, 0, rowBytes, rows, RandomBlocks.floats(n, rnd), n, 300);
+            failures += warm(f, data, 0, rowBytes, rows, RandomBlocks.floats(n, rnd), n, 100);
             failures += unitVectors(f, data, 0, n);
         }
         System.out.println("lanes=" + Simd.LANES + " failures=" + failures);
