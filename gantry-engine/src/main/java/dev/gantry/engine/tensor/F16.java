@@ -13,9 +13,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>The Vector API has no half-float conversion, so the kernel widens the bits itself: moving the 15 bits of
  * exponent and mantissa up by 13 gives a binary32 whose value is the half's times 2^-112 (for normals and subnormals
  * alike), so one multiply by 2^112 finishes it; the sign bit is carried along. Exponent 31 (inf, NaN) would come out
- * finite that way and is forced to binary32 exponent 255 instead, which the multiply leaves inf or NaN. No masks
- * and few vector calls: C2 stops inlining Vector API calls in a method past a node budget (about fifty calls), and
- * a vector call it does not inline boxes its result, which is ten times slower.
+ * finite that way and is forced to binary32 exponent 255 instead, which the multiply leaves inf or NaN. All with
+ * integer arithmetic, no masks, and few vector calls (see the note on C2's inlining budget in {@link Simd}).
  */
 public final class F16 implements WeightFormat, Quantizer {
 
