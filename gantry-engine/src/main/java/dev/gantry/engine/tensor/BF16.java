@@ -58,9 +58,6 @@ public final class BF16 implements WeightFormat, Quantizer {
             acc2 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 6L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        for (; i <= n - lanes; i += lanes) {
-            acc0 = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc0);
-        }
         float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {
             sum += toFloat(data.get(Simd.LE_SHORT, offset + 2L * i)) * x[xOffset + i];
