@@ -56,11 +56,17 @@ final class Answering {
         return new Answer(text.toString(), true, cited, sources);
     }
 
-    /** How the model sees a source's origin: {@code name — Heading > Sub (page 3)}. */
+    /**
+     * How the model sees a source's origin: {@code leave.md — Leave > Parental leave (page 3)}; the title stands in
+     * for the heading path when there is none.
+     */
     private static String label(SearchHit hit) {
-        StringBuilder sb = new StringBuilder(hit.title() != null ? hit.title() : hit.documentName());
+        String name = hit.documentName();
+        StringBuilder sb = new StringBuilder(name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1));
         if (!hit.headingPath().isEmpty()) {
             sb.append(" — ").append(String.join(" > ", hit.headingPath()));
+        } else if (hit.title() != null) {
+            sb.append(" — ").append(hit.title());
         }
         if (hit.pageStart() > 0) {
             sb.append(hit.pageEnd() > hit.pageStart() ? " (pages " + hit.pageStart() + "-" + hit.pageEnd() + ")"

@@ -50,24 +50,28 @@ public record AnswerPrompt(String text, List<NumberedSource> sources) {
         return new AnswerPrompt(render(question, included), included);
     }
 
-    /** The longest prefix of the source's text (cut at a word) that fits; binary search over the length. */
+    /** The longest word-boundary prefix of the source's text that fits with its cut marker; binary search. */
     private static Optional<NumberedSource> truncateToFit(String question, NumberedSource source,
-                                                                    AnswerModel model, int budget) {
+                                                          AnswerModel model, int budget) {
         int lo = 0;
         int hi = source.text().length();
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            NumberedSource cut = new NumberedSource(source.number(), source.label(), source.text().substring(0, mid));
-            if (model.countTokens(render(question, List.of(cut))) <= budget) {
+            if (model.countTokens(render(question, List.of(cut(source, mid)))) <= budget) {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
-        int space = source.text().lastIndexOf(' ', lo);
-        int end = space > 0 ? space : lo;
-        return end == 0 ? Optional.empty()
-                : Optional.of(new NumberedSource(source.number(), source.label(), source.text().substring(0, end) + " …"));
+        return lo == 0 ? Optional.empty() : Optional.of(cut(source, lo));
+    }
+
+    /** The source cut at the last word boundary before {@code length}, marked as cut. */
+    private static NumberedSource cut(NumberedSource source, int length) {
+        String text = source.text();
+        int space = text.lastIndexOf(' ', length);
+        int end = length < text.length() && space > 0 ? space : length;
+        return new NumberedSource(source.number(), source.label(), text.substring(0, end) + " …");
     }
 
     static String render(String question, List<NumberedSource> sources) {

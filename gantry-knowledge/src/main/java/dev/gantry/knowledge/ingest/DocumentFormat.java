@@ -43,7 +43,7 @@ public enum DocumentFormat {
         if (!type.isEmpty() && !type.equals("application/octet-stream")) {
             return forMediaType(type).orElseThrow(() -> new DocumentRejectedException(
                     DocumentRejectedException.Problem.UNSUPPORTED_TYPE,
-                    "unsupported content type '" + type + "' (supported: " + supported() + ")"));
+                    "'" + fileName + "' has unsupported content type '" + type + "' (supported: " + supported() + ")"));
         }
         Optional<DocumentFormat> byName = forFileName(fileName);
         if (byName.isPresent()) {
@@ -54,7 +54,7 @@ public enum DocumentFormat {
             return sniffed.get();
         }
         throw new DocumentRejectedException(DocumentRejectedException.Problem.UNSUPPORTED_TYPE,
-                "unsupported file type for '" + fileName + "' (supported: " + supported() + ")");
+                "'" + fileName + "' is of an unsupported file type (supported: " + supported() + ")");
     }
 
     public static Optional<DocumentFormat> forMediaType(String type) {
