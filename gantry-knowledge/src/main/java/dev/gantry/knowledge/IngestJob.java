@@ -1,8 +1,9 @@
 package dev.gantry.knowledge;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,8 @@ public final class IngestJob {
     private final String collection;
     private final Instant createdAt;
     private final int documentsTotal;
-    private final List<DocumentOutcome> outcomes = new ArrayList<>();
+    private final DocumentOutcome[] outcomes;
+    private int documentsDone;
     private final CompletableFuture<List<DocumentOutcome>> done = new CompletableFuture<>();
     private State state = State.QUEUED;
     private int chunksDone;
@@ -48,6 +50,7 @@ public final class IngestJob {
         this.tenant = tenant;
         this.collection = collection;
         this.documentsTotal = documentsTotal;
+        this.outcomes = new DocumentOutcome[documentsTotal];
         this.createdAt = createdAt;
     }
 
@@ -72,12 +75,12 @@ public final class IngestJob {
     }
 
     public synchronized IngestProgress progress() {
-        return new IngestProgress(outcomes.size(), documentsTotal, chunksDone, chunksTotal);
+        return new IngestProgress(documentsDone, documentsTotal, chunksDone, chunksTotal);
     }
 
-    /** Outcomes of the documents done so far, in input order. */
+    /** Outcomes of the documents done so far, in input order (documents still in progress are absent). */
     public synchronized List<DocumentOutcome> outcomes() {
-        return List.copyOf(outcomes);
+        return Arrays.stream(outcomes).filter(Objects::nonNull).toList();
     }
 
     /** Why the job failed as a whole, or null. */
@@ -118,15 +121,19 @@ public final class IngestJob {
         chunksDone += count;
     }
 
-    synchronized void documentDone(DocumentOutcome outcome) {
-        outcomes.add(outcome);
+    /** Records the outcome of the document at {@code slot} (its index in the input). */
+    synchronized void documentDone(int slot, DocumentOutcome outcome) {
+        if (outcomes[slot] == null) {
+            documentsDone++;
+        }
+        outcomes[slot] = outcome;
     }
 
     void finished() {
         List<DocumentOutcome> result;
         synchronized (this) {
-            state = outcomes.stream().anyMatch(DocumentOutcome::failed) ? State.COMPLETED_WITH_ERRORS : State.SUCCEEDED;
-            result = List.copyOf(outcomes);
+            result = outcomes();
+            state = result.stream().anyMatch(DocumentOutcome::failed) ? State.COMPLETED_WITH_ERRORS : State.SUCCEEDED;
         }
         done.complete(result);
     }

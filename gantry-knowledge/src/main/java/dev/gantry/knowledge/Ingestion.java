@@ -1,6 +1,7 @@
 package dev.gantry.knowledge;
 
 import dev.gantry.knowledge.DocumentOutcome.Status;
+import dev.gantry.knowledge.index.DocumentWrite;
 import dev.gantry.knowledge.index.IndexSnapshot;
 import dev.gantry.knowledge.index.IndexedChunk;
 import dev.gantry.knowledge.index.StoredDocument;
@@ -10,21 +11,34 @@ import dev.gantry.knowledge.ingest.DocumentReaders;
 import dev.gantry.knowledge.ingest.DocumentRejectedException;
 import dev.gantry.knowledge.ingest.ExtractedText;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * The per-document ingestion pipeline: size check, read, hash (skip if unchanged or duplicate), detect format,
- * extract, chunk, embed in batches, write atomically. Every failure becomes that document's {@code FAILED}
- * outcome; nothing is written for it.
+ * The ingestion pipeline of one job. Per document: size check, read, hash (skip when unchanged or a duplicate),
+ * detect the format, extract, chunk. Prepared documents gather in a group; a group's chunks are embedded in batches
+ * that span documents (small documents would otherwise be embedded one chunk per call), then each document is
+ * written as its own atomic block and the group is committed once (a commit costs an fsync).
+ *
+ * <p>NOTE: outcomes are published only after the commit that made them durable. Any failure is confined: a
+ * document that fails to read, chunk or embed is {@code FAILED} and never written; a failed commit rolls the whole
+ * group back and fails each of its documents, so nothing half-written is ever visible.
  */
 final class Ingestion {
+    /** A group is written once it holds this many chunks or {@link #GROUP_DOCUMENTS} documents. */
+    static final int GROUP_CHUNKS = 512;
+    static final int GROUP_DOCUMENTS = 64;
+
     private final DocumentReaders readers;
     private final int batchSize;
     private final Clock clock;
@@ -35,73 +49,186 @@ final class Ingestion {
         this.clock = clock;
     }
 
-    /** Ingests one document into {@code collection}, reporting chunk progress to {@code job}. */
-    DocumentOutcome ingest(OpenCollection collection, DocumentInput input, IngestJob job) {
-        String id = documentId(input.name());
-        try {
-            readers.checkSize(input.name(), input.content().size());
-            byte[] bytes = input.content().read();
-            String hash = sha256(bytes);
-            Optional<DocumentOutcome> skip = skipIfKnown(collection, input.name(), id, hash);
-            if (skip.isPresent()) {
-                return skip.get();
+    /** A document read and chunked, waiting for its vectors. */
+    private record Prepared(int slot, DocumentInput input, String id, String hash, DocumentFormat format,
+                            ExtractedText text, List<Chunk> chunks, long size, boolean replacing) {
+    }
+
+    /** Runs a job; {@code collection} is asked again per document so a deleted collection stops the job. */
+    void run(IngestJob job, List<DocumentInput> inputs, Supplier<OpenCollection> collection) {
+        List<Prepared> group = new ArrayList<>();
+        Map<String, String> groupHashes = new HashMap<>();
+        int groupChunks = 0;
+        OpenCollection c = null;
+        for (int slot = 0; slot < inputs.size(); slot++) {
+            c = collection.get();
+            DocumentInput input = inputs.get(slot);
+            String id = documentId(input.name());
+            if (group.stream().anyMatch(p -> p.id().equals(id))) {
+                flush(c, group, job);  // the same name twice in one batch: the later version must win
+                groupHashes.clear();
+                groupChunks = 0;
             }
-            DocumentFormat format = readers.detect(input.name(), input.contentType(), bytes);
-            ExtractedText text = readers.read(format, input.name(), bytes);
-            List<Chunk> chunks = collection.chunker().chunk(text);
-            job.chunksFound(chunks.size());
-            List<IndexedChunk> indexed = embed(collection, text, chunks, job);
-            boolean replacing;
-            try (IndexSnapshot snapshot = collection.index().snapshot()) {
-                replacing = snapshot.document(id).isPresent();
+            try {
+                Optional<Prepared> prepared = prepare(c, slot, input, id, groupHashes, job);
+                if (prepared.isPresent()) {
+                    group.add(prepared.get());
+                    groupHashes.put(prepared.get().hash(), id);
+                    groupChunks += prepared.get().chunks().size();
+                    job.chunksFound(prepared.get().chunks().size());
+                }
+            } catch (DocumentRejectedException e) {
+                job.documentDone(slot, new DocumentOutcome(input.name(), Status.FAILED, id, 0, e.problem(), e.getMessage()));
+            } catch (IOException e) {
+                job.documentDone(slot, new DocumentOutcome(input.name(), Status.FAILED, id, 0,
+                        DocumentRejectedException.Problem.UNREADABLE, "cannot read '" + input.name() + "': " + e));
+            } catch (RuntimeException e) {
+                job.documentDone(slot, failed(input.name(), id, e));
             }
-            long tokens = chunks.stream().mapToLong(Chunk::tokens).sum();
-            StoredDocument doc = new StoredDocument(id, input.name(), format.mediaType(), hash, text.title(),
-                    bytes.length, chunks.size(), text.pages(), tokens, clock.instant(), input.metadata());
-            collection.index().put(doc, text.text(), indexed);
-            return new DocumentOutcome(input.name(), replacing ? Status.REPLACED : Status.ADDED, id, chunks.size(), null, null);
-        } catch (DocumentRejectedException e) {
-            return new DocumentOutcome(input.name(), Status.FAILED, id, 0, e.problem(), e.getMessage());
-        } catch (IOException e) {
-            return new DocumentOutcome(input.name(), Status.FAILED, id, 0, DocumentRejectedException.Problem.UNREADABLE,
-                    "cannot read '" + input.name() + "': " + e);
-        } catch (RuntimeException e) {
-            return new DocumentOutcome(input.name(), Status.FAILED, id, 0, null,
-                    "ingesting '" + input.name() + "' failed: " + e);
+            if (groupChunks >= GROUP_CHUNKS || group.size() >= GROUP_DOCUMENTS) {
+                flush(c, group, job);
+                groupHashes.clear();
+                groupChunks = 0;
+            }
+        }
+        if (c != null) {
+            flush(c, group, job);
         }
     }
 
-    private static Optional<DocumentOutcome> skipIfKnown(OpenCollection collection, String name, String id, String hash)
-            throws IOException {
-        try (IndexSnapshot snapshot = collection.index().snapshot()) {
+    private Optional<Prepared> prepare(OpenCollection c, int slot, DocumentInput input, String id,
+                                       Map<String, String> groupHashes, IngestJob job)
+            throws DocumentRejectedException, IOException {
+        readers.checkSize(input.name(), input.content().size());
+        byte[] bytes = input.content().read();
+        String hash = sha256(bytes);
+        boolean replacing;
+        try (IndexSnapshot snapshot = c.index().snapshot()) {
             Optional<StoredDocument> same = snapshot.document(id);
             if (same.isPresent() && same.get().contentHash().equals(hash)) {
-                return Optional.of(new DocumentOutcome(name, Status.UNCHANGED, id, same.get().chunks(), null, null));
+                job.documentDone(slot, new DocumentOutcome(input.name(), Status.UNCHANGED, id, same.get().chunks(), null, null));
+                return Optional.empty();
             }
-            Optional<StoredDocument> twin = snapshot.documentByHash(hash);
-            if (twin.isPresent() && !twin.get().id().equals(id)) {
-                return Optional.of(new DocumentOutcome(name, Status.DUPLICATE, twin.get().id(), 0, null,
-                        null));
+            Optional<String> twin = Optional.ofNullable(groupHashes.get(hash))
+                    .or(() -> byHash(snapshot, hash).filter(other -> !other.equals(id)));
+            if (twin.isPresent()) {
+                job.documentDone(slot, new DocumentOutcome(input.name(), Status.DUPLICATE, twin.get(), 0, null, null));
+                return Optional.empty();
             }
+            replacing = same.isPresent();
         }
-        return Optional.empty();
+        DocumentFormat format = readers.detect(input.name(), input.contentType(), bytes);
+        ExtractedText text = readers.read(format, input.name(), bytes);
+        List<Chunk> chunks = c.chunker().chunk(text);
+        return Optional.of(new Prepared(slot, input, id, hash, format, text, chunks, bytes.length, replacing));
     }
 
-    private List<IndexedChunk> embed(OpenCollection collection, ExtractedText text, List<Chunk> chunks, IngestJob job) {
-        List<IndexedChunk> out = new ArrayList<>(chunks.size());
-        for (int from = 0; from < chunks.size(); from += batchSize) {
-            List<Chunk> batch = chunks.subList(from, Math.min(chunks.size(), from + batchSize));
-            List<String> inputs = batch.stream().map(c -> indexedText(text.title(), c)).toList();
-            List<float[]> vectors = collection.embedder().embedDocuments(inputs);
-            if (vectors.size() != batch.size()) {
-                throw new IllegalStateException("embedder returned " + vectors.size() + " vectors for " + batch.size() + " texts");
+    private static Optional<String> byHash(IndexSnapshot snapshot, String hash) {
+        try {
+            return snapshot.documentByHash(hash).map(StoredDocument::id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Embeds, writes and commits the group, then publishes its outcomes; empties the group. */
+    private void flush(OpenCollection c, List<Prepared> group, IngestJob job) {
+        if (group.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<float[]>> vectors = new HashMap<>();
+        Map<Integer, DocumentOutcome> failures = new HashMap<>();
+        embed(c, group, vectors, failures, job);
+        List<Prepared> toWrite = group.stream().filter(p -> !failures.containsKey(p.slot())).toList();
+        List<DocumentWrite> writes = toWrite.stream().map(p -> write(p, vectors.get(p.slot()))).toList();
+        try {
+            List<Exception> refused = c.index().write(writes);
+            for (int i = 0; i < toWrite.size(); i++) {
+                Prepared p = toWrite.get(i);
+                failures.put(p.slot(), refused.get(i) == null
+                        ? new DocumentOutcome(p.input().name(), p.replacing() ? Status.REPLACED : Status.ADDED, p.id(),
+                                p.chunks().size(), null, null)
+                        : failed(p.input().name(), p.id(), refused.get(i)));
             }
-            for (int i = 0; i < batch.size(); i++) {
-                out.add(new IndexedChunk(batch.get(i), inputs.get(i), vectors.get(i)));
+        } catch (IOException | RuntimeException e) {
+            for (Prepared p : toWrite) {
+                failures.put(p.slot(), new DocumentOutcome(p.input().name(), Status.FAILED, p.id(), 0, null,
+                        "writing '" + p.input().name() + "' to the index failed, nothing of it was kept: " + e.getMessage()));
             }
-            job.chunksEmbedded(batch.size());
+        }
+        group.forEach(p -> job.documentDone(p.slot(), failures.get(p.slot())));
+        group.clear();
+    }
+
+    /**
+     * Embeds the group's chunks in batches spanning documents. When a batch fails, each of its documents is retried
+     * alone so that only the document that cannot be embedded fails.
+     */
+    private void embed(OpenCollection c, List<Prepared> group, Map<Integer, List<float[]>> vectors,
+                       Map<Integer, DocumentOutcome> failures, IngestJob job) {
+        List<Prepared> batchDocs = new ArrayList<>();
+        List<String> batchTexts = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            Prepared p = group.get(i);
+            batchDocs.add(p);
+            p.chunks().forEach(ch -> batchTexts.add(indexedText(p.text().title(), ch)));
+            if (batchTexts.size() >= batchSize || i == group.size() - 1) {
+                try {
+                    distribute(batchDocs, embedChecked(c, batchTexts, job), vectors);
+                } catch (RuntimeException batchFailure) {
+                    for (Prepared single : batchDocs) {
+                        try {
+                            List<String> texts = single.chunks().stream().map(ch -> indexedText(single.text().title(), ch)).toList();
+                            distribute(List.of(single), embedChecked(c, texts, null), vectors);
+                        } catch (RuntimeException e) {
+                            failures.put(single.slot(), failed(single.input().name(), single.id(), e));
+                        }
+                    }
+                }
+                batchDocs.clear();
+                batchTexts.clear();
+            }
+        }
+    }
+
+    /** Embeds in parts of the batch size, reporting each part to {@code progress} unless it is null (a retry). */
+    private List<float[]> embedChecked(OpenCollection c, List<String> texts, IngestJob progress) {
+        List<float[]> out = new ArrayList<>(texts.size());
+        for (int from = 0; from < texts.size(); from += batchSize) {
+            List<String> part = texts.subList(from, Math.min(texts.size(), from + batchSize));
+            List<float[]> vectors = c.embedder().embedDocuments(part);
+            if (vectors.size() != part.size()) {
+                throw new IllegalStateException("embedder returned " + vectors.size() + " vectors for " + part.size() + " texts");
+            }
+            out.addAll(vectors);
+            if (progress != null) {
+                progress.chunksEmbedded(part.size());
+            }
         }
         return out;
+    }
+
+    private static void distribute(List<Prepared> docs, List<float[]> flat, Map<Integer, List<float[]>> vectors) {
+        int at = 0;
+        for (Prepared p : docs) {
+            vectors.put(p.slot(), flat.subList(at, at + p.chunks().size()));
+            at += p.chunks().size();
+        }
+    }
+
+    private DocumentWrite write(Prepared p, List<float[]> vectors) {
+        List<IndexedChunk> chunks = new ArrayList<>(p.chunks().size());
+        for (int i = 0; i < p.chunks().size(); i++) {
+            chunks.add(new IndexedChunk(p.chunks().get(i), indexedText(p.text().title(), p.chunks().get(i)), vectors.get(i)));
+        }
+        long tokens = p.chunks().stream().mapToLong(Chunk::tokens).sum();
+        StoredDocument doc = new StoredDocument(p.id(), p.input().name(), p.format().mediaType(), p.hash(), p.text().title(),
+                p.size(), p.chunks().size(), p.text().pages(), tokens, clock.instant(), p.input().metadata());
+        return new DocumentWrite(doc, p.text().text(), chunks);
+    }
+
+    private static DocumentOutcome failed(String name, String id, Exception e) {
+        return new DocumentOutcome(name, Status.FAILED, id, 0, null, "ingesting '" + name + "' failed: " + e.getMessage());
     }
 
     /**

@@ -131,10 +131,7 @@ public final class KnowledgeHub implements AutoCloseable {
     private void run(IngestJob job, List<DocumentInput> inputs) {
         job.started();
         try {
-            for (DocumentInput input : inputs) {
-                OpenCollection c = openCollection(job.tenant(), job.collection());
-                job.documentDone(ingestion.ingest(c, input, job));
-            }
+            ingestion.run(job, inputs, () -> openCollection(job.tenant(), job.collection()));
             job.finished();
         } catch (RuntimeException e) {
             job.failed(e);

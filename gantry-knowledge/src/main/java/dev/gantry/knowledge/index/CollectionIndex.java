@@ -25,8 +25,8 @@ import org.apache.lucene.store.FSDirectory;
  * The persistent Lucene index of one collection.
  *
  * <p>NOTE: atomicity. A document and its chunks are one block written with {@code updateDocuments}, which Lucene
- * applies all or nothing, and every write is committed at once; if anything fails before the commit the writer is
- * rolled back to the last commit. Searches see only committed state ({@link SearcherManager} over the directory,
+ * applies all or nothing (a refused block adds nothing and keeps the old version); each {@link #write} ends with a
+ * commit, and if the commit fails the writer is rolled back to the last commit. Searches see only committed state ({@link SearcherManager} over the directory,
  * refreshed after each commit), so neither a failed ingestion nor a crash between write and commit ever leaves a
  * partial document visible, in this process or another.
  *
@@ -74,17 +74,60 @@ public final class CollectionIndex implements Closeable {
     }
 
     /** Replaces document {@code doc.id()} (if present) by this version and its chunks, atomically and durably. */
-    public synchronized void put(StoredDocument doc, String extractedText, List<IndexedChunk> chunks) throws IOException {
-        List<Document> block = new ArrayList<>(chunks.size() + 1);
-        block.add(documentRecord(doc, extractedText));
-        for (IndexedChunk chunk : chunks) {
+    public void put(StoredDocument doc, String extractedText, List<IndexedChunk> chunks) throws IOException {
+        Exception failure = write(List.of(new DocumentWrite(doc, extractedText, chunks))).getFirst();
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    /**
+     * Writes several documents, each as one atomic block replacing its earlier version, then commits once (a commit
+     * costs an fsync, so ingestion groups documents). A document whose block Lucene refuses does not stop the others.
+     *
+     * @return per write, null when written, else why that document was refused
+     * @throws IOException when the commit failed: the writer was rolled back and none of these writes is in the index
+     */
+    public synchronized List<Exception> write(List<DocumentWrite> writes) throws IOException {
+        List<Exception> failures = new ArrayList<>(writes.size());
+        IndexWriter w = writer();
+        try {
+            for (DocumentWrite write : writes) {
+                failures.add(add(w, write));
+            }
+            w.commit();
+        } catch (IOException | RuntimeException e) {
+            writer = null;
+            w.rollback();
+            throw e instanceof IOException io ? io : new IOException("index write failed, rolled back: " + e, e);
+        }
+        searchers.maybeRefreshBlocking();
+        return failures;
+    }
+
+    /** Adds one document's block; a refused block (not a broken writer) is returned, and Lucene added none of it. */
+    private Exception add(IndexWriter w, DocumentWrite write) throws IOException {
+        StoredDocument doc = write.document();
+        List<Document> block = new ArrayList<>(write.chunks().size() + 1);
+        block.add(documentRecord(doc, write.extractedText()));
+        for (IndexedChunk chunk : write.chunks()) {
             if (chunk.vector().length != dimension) {
-                throw new IllegalArgumentException("chunk " + chunk.chunk().index() + " of '" + doc.name() + "' has a "
+                return new IllegalArgumentException("chunk " + chunk.chunk().index() + " of '" + doc.name() + "' has a "
                         + chunk.vector().length + "-dimensional vector; this collection's index holds " + dimension);
             }
             block.add(chunkDocument(doc, chunk));
         }
-        write(w -> w.updateDocuments(new Term(IndexFields.DOC_ID, doc.id()), block));
+        try {
+            w.updateDocuments(new Term(IndexFields.DOC_ID, doc.id()), block);
+            return null;
+        } catch (IllegalArgumentException e) {
+            if (!w.isOpen()) {
+                throw new IOException("index writer failed on '" + doc.name() + "'", e);
+            }
+            return e;
+        }
     }
 
     /** Removes a document and all its chunks; returns false when there was no such document. */
@@ -94,18 +137,14 @@ public final class CollectionIndex implements Closeable {
                 return false;
             }
         }
-        write(w -> w.deleteDocuments(new Term(IndexFields.DOC_ID, documentId)));
+        IndexWriter w = writer();
+        w.deleteDocuments(new Term(IndexFields.DOC_ID, documentId));
+        commitOrRollBack(w);
         return true;
     }
 
-    private interface WriteAction {
-        void apply(IndexWriter writer) throws IOException;
-    }
-
-    private void write(WriteAction action) throws IOException {
-        IndexWriter w = writer();
+    private void commitOrRollBack(IndexWriter w) throws IOException {
         try {
-            action.apply(w);
             w.commit();
         } catch (IOException | RuntimeException e) {
             writer = null;
