@@ -6,6 +6,7 @@ import dev.gantry.knowledge.embed.Embedder;
 import dev.gantry.knowledge.index.CollectionIndex;
 import dev.gantry.knowledge.index.IndexSnapshot;
 import dev.gantry.knowledge.index.SearchAnalyzer;
+import dev.gantry.knowledge.index.StoredChunk;
 import dev.gantry.knowledge.ingest.DocumentReaders;
 import dev.gantry.knowledge.store.CollectionManifest;
 import dev.gantry.knowledge.store.CollectionStore;
@@ -170,6 +171,16 @@ public final class KnowledgeHub implements AutoCloseable {
     public DocumentInfo document(String tenant, String collection, String documentId) {
         return read(tenant, collection, s -> s.document(documentId).map(DocumentInfo::of)
                 .orElseThrow(() -> documentNotFound(documentId, collection)));
+    }
+
+    /** A document's chunks in order, with their offsets into {@link #documentText}. */
+    public List<StoredChunk> documentChunks(String tenant, String collection, String documentId) {
+        return read(tenant, collection, s -> {
+            if (s.document(documentId).isEmpty()) {
+                throw documentNotFound(documentId, collection);
+            }
+            return s.chunks(documentId);
+        });
     }
 
     /** The text chunk and citation offsets point into. */

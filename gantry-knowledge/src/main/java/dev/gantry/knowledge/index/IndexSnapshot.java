@@ -126,6 +126,21 @@ public final class IndexSnapshot implements AutoCloseable {
                 : Optional.of(searcher.storedFields().document(doc.get(), Set.of(IndexFields.EXTRACTED)).get(IndexFields.EXTRACTED));
     }
 
+    /** A document's chunks in order (empty when there is no such document). */
+    public List<StoredChunk> chunks(String documentId) throws IOException {
+        Query q = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(IndexFields.DOC_ID, documentId)), BooleanClause.Occur.FILTER)
+                .add(new TermQuery(new Term(IndexFields.TYPE, IndexFields.TYPE_CHUNK)), BooleanClause.Occur.FILTER)
+                .build();
+        int n = Math.max(1, searcher.count(q));
+        List<StoredChunk> out = new ArrayList<>(n);
+        for (ScoreDoc sd : searcher.search(q, n).scoreDocs) {
+            out.add(chunk(sd.doc));
+        }
+        out.sort(Comparator.comparingInt(StoredChunk::chunkIndex));
+        return out;
+    }
+
     /** Every document, by name. */
     public List<StoredDocument> documents() throws IOException {
         Query q = new TermQuery(new Term(IndexFields.TYPE, IndexFields.TYPE_DOCUMENT));
