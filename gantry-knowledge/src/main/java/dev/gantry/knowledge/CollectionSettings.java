@@ -20,7 +20,11 @@ public record CollectionSettings(String embeddingModel, int chunkTokens, int chu
     public static final int DEFAULT_CHUNK_OVERLAP = 32;
 
     public CollectionSettings {
-        new ChunkingPolicy(chunkTokens, chunkOverlap);
+        try {
+            new ChunkingPolicy(chunkTokens, chunkOverlap);
+        } catch (IllegalArgumentException e) {
+            throw new KnowledgeException(KnowledgeException.Reason.INVALID_ARGUMENT, e.getMessage());
+        }
     }
 
     public static CollectionSettings defaults() {

@@ -31,13 +31,13 @@ public record DocumentInput(String name, String contentType, Map<String, String>
 
     public DocumentInput {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a document needs a name");
+            throw new KnowledgeException(KnowledgeException.Reason.INVALID_ARGUMENT, "a document needs a name");
         }
         metadata = Map.copyOf(metadata);
         for (var e : metadata.entrySet()) {
             if (!KEY.matcher(e.getKey()).matches() || RESERVED.contains(e.getKey())) {
-                throw new IllegalArgumentException("invalid metadata key '" + e.getKey() + "' on '" + name
-                        + "': use a lower-case identifier other than " + RESERVED);
+                throw new KnowledgeException(KnowledgeException.Reason.INVALID_ARGUMENT, "invalid metadata key '"
+                        + e.getKey() + "' on '" + name + "': use a lower-case identifier other than " + RESERVED);
             }
         }
     }

@@ -25,10 +25,12 @@ public final class IngestJob {
         /** Finished, but some documents failed. */
         COMPLETED_WITH_ERRORS,
         /** The job itself failed (the collection was deleted, storage broke); see {@link #error()}. */
-        FAILED;
+        FAILED,
+        /** Cancelled: documents done before stay ingested, the rest were not touched. */
+        CANCELLED;
 
         public boolean finished() {
-            return this == SUCCEEDED || this == COMPLETED_WITH_ERRORS || this == FAILED;
+            return this != QUEUED && this != RUNNING;
         }
     }
 
@@ -44,6 +46,7 @@ public final class IngestJob {
     private int chunksDone;
     private int chunksTotal;
     private String error;
+    private volatile boolean cancelRequested;
 
     IngestJob(String id, String tenant, String collection, int documentsTotal, Instant createdAt) {
         this.id = id;
@@ -109,6 +112,18 @@ public final class IngestJob {
         }
     }
 
+    /**
+     * Asks the job to stop after the document group it is writing (written documents stay; a group is never cut
+     * in half). Returns at once; {@link #await()} tells when it stopped.
+     */
+    public void cancel() {
+        cancelRequested = true;
+    }
+
+    boolean cancelRequested() {
+        return cancelRequested;
+    }
+
     synchronized void started() {
         state = State.RUNNING;
     }
@@ -133,7 +148,8 @@ public final class IngestJob {
         List<DocumentOutcome> result;
         synchronized (this) {
             result = outcomes();
-            state = result.stream().anyMatch(DocumentOutcome::failed) ? State.COMPLETED_WITH_ERRORS : State.SUCCEEDED;
+            state = result.size() < documentsTotal ? State.CANCELLED
+                    : result.stream().anyMatch(DocumentOutcome::failed) ? State.COMPLETED_WITH_ERRORS : State.SUCCEEDED;
         }
         done.complete(result);
     }

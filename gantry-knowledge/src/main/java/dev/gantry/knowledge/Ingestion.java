@@ -54,13 +54,16 @@ final class Ingestion {
                             ExtractedText text, List<Chunk> chunks, long size, boolean replacing) {
     }
 
-    /** Runs a job; {@code collection} is asked again per document so a deleted collection stops the job. */
+    /**
+     * Runs a job until its documents are done or it is cancelled; {@code collection} is asked again per document so
+     * a deleted collection stops the job.
+     */
     void run(IngestJob job, List<DocumentInput> inputs, Supplier<OpenCollection> collection) {
         List<Prepared> group = new ArrayList<>();
         Map<String, String> groupHashes = new HashMap<>();
         int groupChunks = 0;
         OpenCollection c = null;
-        for (int slot = 0; slot < inputs.size(); slot++) {
+        for (int slot = 0; slot < inputs.size() && !job.cancelRequested(); slot++) {
             c = collection.get();
             DocumentInput input = inputs.get(slot);
             String id = documentId(input.name());

@@ -12,7 +12,6 @@ import dev.gantry.knowledge.store.CollectionManifest;
 import dev.gantry.knowledge.store.CollectionStore;
 import dev.gantry.knowledge.store.Names;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Instant;
@@ -88,7 +87,7 @@ public final class KnowledgeHub implements AutoCloseable {
     }
 
     public List<CollectionInfo> listCollections(String tenant) {
-        Names.tenant(tenant);
+        validTenant(tenant);
         try {
             return store.list(tenant).stream().map(this::info).toList();
         } catch (IOException e) {
@@ -130,6 +129,10 @@ public final class KnowledgeHub implements AutoCloseable {
     }
 
     private void run(IngestJob job, List<DocumentInput> inputs) {
+        if (job.cancelRequested()) {
+            job.finished();
+            return;
+        }
         job.started();
         try {
             ingestion.run(job, inputs, () -> openCollection(job.tenant(), job.collection()));
@@ -283,7 +286,7 @@ public final class KnowledgeHub implements AutoCloseable {
             documents = s.documentCount();
             chunks = s.chunkCount();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw storage("reading collection '" + m.name() + "'", e);
         }
         return new CollectionInfo(m.tenant(), m.name(),
                 new CollectionSettings(m.embeddingModel(), m.chunkTokens(), m.chunkOverlap(), m.description()),
@@ -296,9 +299,17 @@ public final class KnowledgeHub implements AutoCloseable {
     }
 
     private static void validNames(String tenant, String name) {
+        validTenant(tenant);
+        try {
+            Names.collection(name);
+        } catch (IllegalArgumentException e) {
+            throw new KnowledgeException(Reason.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+
+    private static void validTenant(String tenant) {
         try {
             Names.tenant(tenant);
-            Names.collection(name);
         } catch (IllegalArgumentException e) {
             throw new KnowledgeException(Reason.INVALID_ARGUMENT, e.getMessage());
         }
@@ -320,11 +331,20 @@ public final class KnowledgeHub implements AutoCloseable {
         return new KnowledgeException(Reason.INTERNAL, what + " failed: " + e.getMessage(), e);
     }
 
+    /**
+     * Cancels queued and running jobs (a running job stops after the group it is writing), waits for the job thread,
+     * and closes every open index. Never interrupts a write: an interrupt inside Lucene's I/O would break its writer.
+     */
     @Override
     public void close() {
-        jobThread.shutdownNow();
+        synchronized (jobs) {
+            jobs.values().forEach(IngestJob::cancel);
+        }
+        jobThread.shutdown();
         try {
-            jobThread.awaitTermination(30, TimeUnit.SECONDS);
+            if (!jobThread.awaitTermination(60, TimeUnit.SECONDS)) {
+                throw new KnowledgeException(Reason.INTERNAL, "an ingestion job did not stop within 60 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

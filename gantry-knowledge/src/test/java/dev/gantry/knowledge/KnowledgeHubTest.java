@@ -161,6 +161,31 @@ class KnowledgeHubTest {
         }
     }
 
+    private static List<DocumentInput> manyDocuments(String prefix, int count) {
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> text(prefix + i + ".txt", "Document " + i + " of " + prefix + ".\n\n"
+                        + "Filler sentence for chunking. ".repeat(12)))
+                .toList();
+    }
+
+    @Test
+    void cancelledQueuedJobTouchesNothingAndClosingStopsARunningJobCleanly() throws Exception {
+        IngestJob running = hub.ingest(T, "docs", manyDocuments("a", 120));
+        IngestJob queued = hub.ingest(T, "docs", manyDocuments("b", 5));
+        queued.cancel();
+        assertThat(queued.await()).isEmpty();
+        assertThat(queued.state()).isEqualTo(IngestJob.State.CANCELLED);
+
+        hub.close(); // cancels the running job after its current group
+        assertThat(running.state()).isIn(IngestJob.State.CANCELLED, IngestJob.State.SUCCEEDED);
+        hub = TestHubs.hashing(root);
+        List<DocumentInfo> docs = hub.listDocuments(T, "docs");
+        assertThat(docs).hasSize(running.outcomes().size()).noneMatch(d -> d.name().startsWith("b"));
+        for (DocumentInfo d : docs) {
+            assertThat(hub.documentChunks(T, "docs", d.id())).hasSize(d.chunks());
+        }
+    }
+
     @Test
     void indexAndSettingsPersistAcrossHubRestarts() throws Exception {
         ingest(hub, T, "docs", text("a.txt", "The quokka gateway."));
