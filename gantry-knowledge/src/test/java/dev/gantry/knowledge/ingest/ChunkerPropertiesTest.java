@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-class ChunkerProperties {
+class ChunkerPropertiesTest {
     private final WordCounter words = new WordCounter();
 
     /** A block: a kind and some sentences of some words. */
