@@ -9,7 +9,7 @@ import java.util.Map;
  * @param maxTokens     the most tokens the answer may have
  * @param minSimilarity sources whose cosine similarity to the question is below this are not relevant; when no
  *                      source is left the answer says nothing relevant was found; null means the embedding model's
- *                      {@link dev.gantry.knowledge.embed.Embedder#relevanceFloor()}
+ *                      {@link dev.gantry.knowledge.embed.RetrievalCalibration#relevanceFloor()}
  */
 public record AnswerRequest(String question, SearchMode mode, int k, Map<String, String> filters, int maxTokens,
                             Double minSimilarity) {

@@ -21,7 +21,7 @@ final class Answering {
     static Answer answer(OpenCollection collection, AnswerRequest request, AnswerModel model, Consumer<String> onText)
             throws IOException {
         SearchRequest search = new SearchRequest(request.question(), request.mode(), request.k(), request.filters(), null);
-        double floor = request.minSimilarity() != null ? request.minSimilarity() : collection.embedder().relevanceFloor();
+        double floor = request.minSimilarity() != null ? request.minSimilarity() : collection.embedder().calibration().relevanceFloor();
         List<SearchHit> relevant = Retrieval.search(collection, search, true).hits().stream()
                 .filter(h -> h.similarity() >= floor)
                 .toList();

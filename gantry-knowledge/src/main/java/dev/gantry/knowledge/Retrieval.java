@@ -2,6 +2,7 @@ package dev.gantry.knowledge;
 
 import dev.gantry.knowledge.index.FusedChunk;
 import dev.gantry.knowledge.index.IndexSnapshot;
+import dev.gantry.knowledge.index.RankFusion;
 import dev.gantry.knowledge.index.RankedChunk;
 import dev.gantry.knowledge.index.StoredChunk;
 import java.io.IOException;
@@ -37,7 +38,9 @@ final class Retrieval {
             List<RankedChunk> kw = keyword ? snapshot.keyword(terms, depth, request.filters()) : List.of();
             List<RankedChunk> knn = vector ? snapshot.vector(queryVector, depth, request.filters()) : List.of();
             List<SearchHit> hits = new ArrayList<>();
-            for (FusedChunk f : rank(request, kw, knn)) {
+            RankFusion fusion = request.fusion() != null ? request.fusion()
+                    : new RankFusion(1.0, collection.embedder().calibration().vectorWeight(), SearchRequest.RRF_K);
+            for (FusedChunk f : rank(request, fusion, kw, knn)) {
                 StoredChunk c = snapshot.chunk(f.docId());
                 Double cosine = queryVector == null ? null : snapshot.cosine(f.docId(), queryVector);
                 double score = switch (request.mode()) {
@@ -53,9 +56,10 @@ final class Retrieval {
         }
     }
 
-    private static List<FusedChunk> rank(SearchRequest request, List<RankedChunk> kw, List<RankedChunk> knn) {
+    private static List<FusedChunk> rank(SearchRequest request, RankFusion fusion, List<RankedChunk> kw,
+                                         List<RankedChunk> knn) {
         return switch (request.mode()) {
-            case HYBRID -> request.fusion().fuse(kw, knn, request.k());
+            case HYBRID -> fusion.fuse(kw, knn, request.k());
             case KEYWORD -> kw.stream().limit(request.k()).map(r -> new FusedChunk(r.docId(), r.score(), r.rank(), 0)).toList();
             case VECTOR -> knn.stream().limit(request.k()).map(r -> new FusedChunk(r.docId(), r.score(), 0, r.rank())).toList();
         };

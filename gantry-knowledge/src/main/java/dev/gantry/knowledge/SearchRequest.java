@@ -9,17 +9,14 @@ import java.util.Map;
  * @param k       how many hits to return, 1..100
  * @param filters metadata that every hit must have, key = exact value (all must match); built-in keys:
  *                {@code document_id}, {@code document} (its name), {@code content_type}
- * @param fusion  weights for hybrid mode
+ * @param fusion  weights for hybrid mode; null means the collection's embedding model's calibrated weights
+ *                ({@link dev.gantry.knowledge.embed.RetrievalCalibration#vectorWeight()}, RRF k = 60)
  */
 public record SearchRequest(String query, SearchMode mode, int k, Map<String, String> filters, RankFusion fusion) {
     public static final int MAX_K = 100;
 
-    /**
-     * Default fusion: the vector list counts a little more than BM25. On the generated retrieval corpus
-     * (KnowledgeRetrievalQualityTest) kNN alone is the stronger ranker for paraphrased questions, and a BM25 hit on
-     * a shared filler word must not outvote it (dependencies.md pitfall 16); k = 60 as in the RRF paper.
-     */
-    public static final RankFusion DEFAULT_FUSION = new RankFusion(1.0, 1.5, 60);
+    /** The RRF constant of the paper (Cormack et al. 2009), used with the model's calibrated weights. */
+    public static final int RRF_K = 60;
 
     public SearchRequest {
         if (query == null || query.isBlank()) {
@@ -30,7 +27,6 @@ public record SearchRequest(String query, SearchMode mode, int k, Map<String, St
         }
         mode = mode == null ? SearchMode.HYBRID : mode;
         filters = filters == null ? Map.of() : Map.copyOf(filters);
-        fusion = fusion == null ? DEFAULT_FUSION : fusion;
     }
 
     public static SearchRequest of(String query, SearchMode mode, int k) {

@@ -2,12 +2,14 @@ package dev.gantry.knowledge;
 
 import static dev.gantry.knowledge.TestHubs.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.knowledge.DocumentOutcome.Status;
+import dev.gantry.knowledge.embed.Embedder;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
+import dev.gantry.knowledge.embed.RetrievalCalibration;
 import dev.gantry.knowledge.ingest.DocumentRejectedException.Problem;
 import dev.gantry.knowledge.ingest.PdfFixtures;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,14 +92,14 @@ class KnowledgeHubBadInputTest {
     @Test
     void ingestingIntoAMissingCollectionFailsAtOnce() {
         try (KnowledgeHub hub = TestHubs.hashing(root)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> hub.ingest(T, "nope", List.of(text("a.txt", "x"))))
+            assertThatThrownBy(() -> hub.ingest(T, "nope", List.of(text("a.txt", "x"))))
                     .isInstanceOfSatisfying(KnowledgeException.class,
                             e -> assertThat(e.reason()).isEqualTo(KnowledgeException.Reason.NOT_FOUND));
         }
     }
 
     /** Delegates to another embedder but throws on any batch containing a marker word. */
-    private record FailingEmbedder(HashingEmbedder delegate, String marker) implements dev.gantry.knowledge.embed.Embedder {
+    private record FailingEmbedder(HashingEmbedder delegate, String marker) implements Embedder {
         @Override
         public String id() {
             return delegate.id();
@@ -114,8 +116,8 @@ class KnowledgeHubBadInputTest {
         }
 
         @Override
-        public double relevanceFloor() {
-            return delegate.relevanceFloor();
+        public RetrievalCalibration calibration() {
+            return delegate.calibration();
         }
 
         @Override
@@ -135,9 +137,5 @@ class KnowledgeHubBadInputTest {
         public float[] embedQuery(String query) {
             return delegate.embedQuery(query);
         }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

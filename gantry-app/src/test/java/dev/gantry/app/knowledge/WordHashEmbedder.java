@@ -1,6 +1,7 @@
 package dev.gantry.app.knowledge;
 
 import dev.gantry.knowledge.embed.Embedder;
+import dev.gantry.knowledge.embed.RetrievalCalibration;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,8 +23,8 @@ final class WordHashEmbedder implements Embedder {
     }
 
     @Override
-    public double relevanceFloor() {
-        return 0.2;
+    public RetrievalCalibration calibration() {
+        return new RetrievalCalibration(0.2, 1.0);
     }
 
     @Override

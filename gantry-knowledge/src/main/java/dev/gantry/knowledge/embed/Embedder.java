@@ -24,9 +24,6 @@ public interface Embedder extends TokenCounter {
     /** Embeds a search query. */
     float[] embedQuery(String query);
 
-    /**
-     * The cosine similarity below which a chunk is not relevant to a question. Each model spreads similarities
-     * differently (bge packs unrelated text far higher than MiniLM does), so the floor belongs to the model.
-     */
-    double relevanceFloor();
+    /** How retrieval treats this model's similarities: relevance floor and hybrid fusion weight. */
+    RetrievalCalibration calibration();
 }

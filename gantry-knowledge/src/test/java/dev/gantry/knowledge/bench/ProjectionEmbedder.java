@@ -1,6 +1,7 @@
 package dev.gantry.knowledge.bench;
 
 import dev.gantry.knowledge.embed.Embedder;
+import dev.gantry.knowledge.embed.RetrievalCalibration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -33,8 +34,8 @@ public final class ProjectionEmbedder implements Embedder {
     }
 
     @Override
-    public double relevanceFloor() {
-        return 0.2;
+    public RetrievalCalibration calibration() {
+        return new RetrievalCalibration(0.2, 1.0);
     }
 
     @Override
