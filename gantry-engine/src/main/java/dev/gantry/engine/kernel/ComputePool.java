@@ -56,7 +56,7 @@ public final class ComputePool implements AutoCloseable {
      * Work below this many multiply-adds runs on the calling thread: waking the others costs microseconds, more
      * than a small matrix takes (stories260K's are 64 x 64).
      */
-    public static final long MIN_PARALLEL_WORK = 32_768;
+    public static final long MIN_PARALLEL_WORK = 131_072;
 
     /** Runs {@code task} over {@code [0, n)} split into one contiguous share per thread, and waits for all shares. */
     public void run(int n, RangeTask task) {

@@ -169,16 +169,16 @@ public final class Transformer {
         for (int i = 0; i < t; i++) {
             work += (long) heads * (batch.positions()[i] + 1) * (hd + vd);
         }
-        pool.run(t * heads, work, (start, end) -> {
-            PagedAttention attention = new PagedAttention(kv, layer, hd, vd);
+        int kvHeads = c.kvHeads();
+        pool.run(t * kvHeads, work, (start, end) -> {
+            PagedAttention attention = new PagedAttention(kv, layer, hd, vd, group);
             for (int job = start; job < end; job++) {
-                int i = job / heads;
-                int h = job % heads;
+                int i = job / kvHeads;
+                int g = job % kvHeads;
                 int pos = batch.positions()[i];
                 int from = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 int[] table = batch.blockTables()[batch.sequenceOf()[i]];
-                attention.head(s.q, i * c.qDim() + h * hd, table, (h / group) * hd, (h / group) * vd, from, pos,
-                        scale, cap, s.att, i * heads * vd + h * vd);
+                attention.group(s.q, i * c.qDim(), g * group, g, table, from, pos, scale, cap, s.att, i * heads * vd);
             }
         });
     }
