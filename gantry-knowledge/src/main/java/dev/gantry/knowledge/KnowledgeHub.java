@@ -16,16 +16,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.lucene.store.LockObtainFailedException;
 
@@ -35,8 +30,8 @@ import org.apache.lucene.store.LockObtainFailedException;
  * (upload = {@link #ingest}, list, get, delete), {@code .../jobs/{id}} ({@link #job}), {@code .../search},
  * {@code .../answer} (the {@code onText} callback feeds SSE).
  *
- * <p>Thread-safe. Ingestion jobs run one at a time on one background thread (embedding saturates the cores by
- * itself); searches and answers run on the caller's thread. Close the hub to stop the job thread and close indexes.
+ * <p>Thread-safe. Ingestion jobs run one at a time on one background thread ({@link IngestJobs}); searches and
+ * answers run on the caller's thread. Close the hub to stop the jobs and close the indexes.
  */
 public final class KnowledgeHub implements AutoCloseable {
     private final KnowledgeConfig config;
@@ -45,17 +40,13 @@ public final class KnowledgeHub implements AutoCloseable {
     private final Ingestion ingestion;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, OpenCollection> open = new ConcurrentHashMap<>();
-    private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
-    private final ExecutorService jobThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "gantry-knowledge-ingest");
-        t.setDaemon(true);
-        return t;
-    });
+    private final IngestJobs jobs;
 
     private KnowledgeHub(KnowledgeConfig config) {
         this.config = config;
         this.store = new CollectionStore(config.root());
         this.ingestion = new Ingestion(new DocumentReaders(config.maxDocumentBytes()), config.embedBatchSize(), clock);
+        this.jobs = new IngestJobs(config.maxFinishedJobs());
     }
 
     public static KnowledgeHub open(KnowledgeConfig config) {
@@ -122,49 +113,18 @@ public final class KnowledgeHub implements AutoCloseable {
     public IngestJob ingest(String tenant, String collection, List<DocumentInput> inputs) {
         manifest(tenant, collection);
         IngestJob job = new IngestJob(UUID.randomUUID().toString(), tenant, collection, inputs.size(), clock.instant());
-        remember(job);
         List<DocumentInput> batch = List.copyOf(inputs);
-        jobThread.execute(() -> run(job, batch));
+        jobs.submit(job, () -> ingestion.run(job, batch, () -> openCollection(tenant, collection)));
         return job;
-    }
-
-    private void run(IngestJob job, List<DocumentInput> inputs) {
-        if (job.cancelRequested()) {
-            job.finished();
-            return;
-        }
-        job.started();
-        try {
-            ingestion.run(job, inputs, () -> openCollection(job.tenant(), job.collection()));
-            job.finished();
-        } catch (RuntimeException e) {
-            job.failed(e);
-        }
     }
 
     /** A job of this tenant, while it runs and for a while after. */
     public Optional<IngestJob> job(String tenant, String jobId) {
-        synchronized (jobs) {
-            IngestJob job = jobs.get(jobId);
-            return job != null && job.tenant().equals(tenant) ? Optional.of(job) : Optional.empty();
-        }
+        return jobs.find(tenant, jobId);
     }
 
     public List<IngestJob> jobs(String tenant) {
-        synchronized (jobs) {
-            return jobs.values().stream().filter(j -> j.tenant().equals(tenant)).toList();
-        }
-    }
-
-    private void remember(IngestJob job) {
-        synchronized (jobs) {
-            jobs.put(job.id(), job);
-            List<IngestJob> finished = jobs.values().stream().filter(j -> j.state().finished())
-                    .sorted(Comparator.comparing(IngestJob::createdAt)).toList();
-            for (int i = 0; i < finished.size() - config.maxFinishedJobs(); i++) {
-                jobs.remove(finished.get(i).id());
-            }
-        }
+        return jobs.of(tenant);
     }
 
     public List<DocumentInfo> listDocuments(String tenant, String collection) {
@@ -331,23 +291,10 @@ public final class KnowledgeHub implements AutoCloseable {
         return new KnowledgeException(Reason.INTERNAL, what + " failed: " + e.getMessage(), e);
     }
 
-    /**
-     * Cancels queued and running jobs (a running job stops after the group it is writing), waits for the job thread,
-     * and closes every open index. Never interrupts a write: an interrupt inside Lucene's I/O would break its writer.
-     */
+    /** Cancels queued and running jobs (see {@link IngestJob#cancel()}), waits for them, closes every open index. */
     @Override
     public void close() {
-        synchronized (jobs) {
-            jobs.values().forEach(IngestJob::cancel);
-        }
-        jobThread.shutdown();
-        try {
-            if (!jobThread.awaitTermination(60, TimeUnit.SECONDS)) {
-                throw new KnowledgeException(Reason.INTERNAL, "an ingestion job did not stop within 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        jobs.close();
         List<IOException> failures = new ArrayList<>();
         synchronized (open) {
             for (OpenCollection c : open.values()) {

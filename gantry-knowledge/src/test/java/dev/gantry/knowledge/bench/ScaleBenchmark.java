@@ -26,10 +26,13 @@ import java.util.stream.Stream;
  * then times searches in each mode. Prints chunks/s for ingestion and p50/p99 search latency.
  *
  * <pre>
- * java ... dev.gantry.knowledge.bench.ScaleBenchmark [chunks=100000] [embedder=projection|minilm] [queries=300] [dir=...]
+ * java ... dev.gantry.knowledge.bench.ScaleBenchmark [chunks=100000] [embedder=projection|minilm] [queries=300]
+ *     [chunkTokens=128] [dir=...]
  * </pre>
- * {@code projection} isolates chunking + indexing (dense 384-d vectors, near-free embedding); {@code minilm} is the
- * real end-to-end path with the in-process model.
+ * {@code projection} isolates chunking + indexing (dense 384-d vectors, near-free embedding; one token per word);
+ * {@code minilm} is the real end-to-end path with the in-process model. Its WordPiece tokenizer splits the invented
+ * words into about 3 tokens each, so a 90-word paragraph is about 300 tokens: pass {@code chunkTokens=400} to keep
+ * one chunk per paragraph.
  */
 public final class ScaleBenchmark {
     private static final int PARAGRAPHS_PER_DOCUMENT = 10;
@@ -42,13 +45,14 @@ public final class ScaleBenchmark {
         int chunks = Integer.parseInt(arg(args, "chunks", "100000"));
         String embedderName = arg(args, "embedder", "projection");
         int queries = Integer.parseInt(arg(args, "queries", "300"));
+        int chunkTokens = Integer.parseInt(arg(args, "chunkTokens", "128"));
         Path dir = Path.of(arg(args, "dir", Files.createTempDirectory("gantry-scale").toString()));
         Embedder embedder = embedderName.equals("minilm")
                 ? new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q) : new ProjectionEmbedder(384);
         List<String> vocabulary = vocabulary(new Random(1), 20_000);
 
         try (KnowledgeHub hub = KnowledgeHub.open(KnowledgeConfig.of(dir, EmbedderCatalog.of(embedder)))) {
-            hub.createCollection("bench", "scale", CollectionSettings.defaults().withChunking(128, 0));
+            hub.createCollection("bench", "scale", CollectionSettings.defaults().withChunking(chunkTokens, 0));
             int documents = (chunks + PARAGRAPHS_PER_DOCUMENT - 1) / PARAGRAPHS_PER_DOCUMENT;
             List<DocumentInput> inputs = new ArrayList<>(documents);
             for (int d = 0; d < documents; d++) {
@@ -62,8 +66,10 @@ public final class ScaleBenchmark {
             double seconds = (System.nanoTime() - t0) / 1e9;
             long failed = job.outcomes().stream().filter(DocumentOutcome::failed).count();
             int indexed = hub.collection("bench", "scale").chunks();
-            System.out.printf("embedder %s: %d documents, %d chunks indexed (%d failed documents) in %.1f s = %.0f chunks/s; index %.0f MB%n",
-                    embedder.id(), documents, indexed, failed, seconds, indexed / seconds, sizeMb(dir));
+            long tokens = hub.listDocuments("bench", "scale").stream().mapToLong(d -> d.tokens()).sum();
+            System.out.printf("embedder %s: %d documents, %d chunks (%.0f tokens each) indexed (%d failed documents) in %.1f s"
+                    + " = %.0f chunks/s; index %.0f MB%n", embedder.id(), documents, indexed, (double) tokens / indexed,
+                    failed, seconds, indexed / seconds, sizeMb(dir));
 
             Random random = new Random(42);
             System.out.println("| mode | p50 ms | p99 ms | queries |");
