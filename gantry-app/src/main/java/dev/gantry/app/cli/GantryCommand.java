@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code gantry}: the root of the command line; each verb is a subcommand. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Serve and run LLMs on the JVM.",
-        subcommands = {RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
+        subcommands = {ServeCommand.class, RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand implements Runnable {
 
