@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** {@code gantry}: the root of the command line; each verb is a subcommand. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Serve and run LLMs on the JVM.",
-        subcommands = {RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
+        subcommands = {ServeCommand.class, RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
                 QuantizeCommand.class, BenchCommand.class, BenchServeCommand.class,
                 IngestCommand.class, SearchCommand.class,
                 CommandLine.HelpCommand.class})
