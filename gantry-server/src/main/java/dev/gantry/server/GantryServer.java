@@ -39,10 +39,18 @@ public final class GantryServer implements AutoCloseable {
                 .build();
     }
 
-    /** Starts listening; returns once the port is bound. */
+    /**
+     * Starts listening; returns once the port is bound, or fails with an {@link IllegalStateException} naming the
+     * address (Helidon logs the failure and leaves the server unbound, reporting port -1).
+     */
     public static GantryServer start(ServedModel model, ServerConfig config) {
         GantryServer server = new GantryServer(model, config);
         server.web.start();
+        if (!server.web.isRunning() || server.web.port() < 0) {
+            server.web.stop();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (is the port in use, or the address not local?)");
+        }
         return server;
     }
 
