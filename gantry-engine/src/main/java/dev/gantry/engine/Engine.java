@@ -49,7 +49,7 @@ public final class Engine implements AutoCloseable {
     private long promptTokens;
     private long generatedTokens;
 
-    private record Submit(Sequence seq, Generation generation, Sampler sampler, Instant deadline) {
+    private record Submit(Sequence seq, Generation generation, Sampler sampler, Instant deadline, int logprobs) {
     }
 
     private record Cancel(long id) {
@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
         final Sampler sampler;
         final Instant deadline;
         final int promptLength;
+        final int logprobs;
         boolean started;
 
         Active(Submit s) {
@@ -67,6 +68,7 @@ public final class Engine implements AutoCloseable {
             this.sampler = s.sampler();
             this.deadline = s.deadline();
             this.promptLength = s.seq().promptLength();
+            this.logprobs = s.logprobs();
         }
     }
 
@@ -121,7 +123,7 @@ public final class Engine implements AutoCloseable {
         for (int t : prompt) {
             sampler.accept(t);
         }
-        inbox.add(new Submit(seq, generation, sampler, request.deadline()));
+        inbox.add(new Submit(seq, generation, sampler, request.deadline(), request.logprobs()));
         LockSupport.unpark(loop);
         return generation;
     }
@@ -171,7 +173,7 @@ public final class Engine implements AutoCloseable {
         }
         StepResult result;
         try {
-            result = runner.run(plan, id -> active.get(id).sampler);
+            result = runner.run(plan, id -> active.get(id).sampler, id -> active.get(id).logprobs);
         } catch (RuntimeException e) {
             for (ScheduledChunk c : plan.chunks()) {
                 finish(c.seqId(), FinishReason.ERROR, "inference failed: " + e.getMessage());
@@ -192,7 +194,7 @@ public final class Engine implements AutoCloseable {
         for (TokenEvent e : events) {
             Active a = active.get(e.seqId());
             generatedTokens++;
-            a.generation.emit(new Generation.Event(e.token(), e.finish(), null));
+            a.generation.emit(new Generation.Event(e.token(), e.finish(), null, result.logprobs().get(e.seqId())));
             if (e.finish() != null) {
                 active.remove(e.seqId());
             }

@@ -1,5 +1,6 @@
 package dev.gantry.engine;
 
+import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.engine.scheduler.FinishReason;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,8 +12,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Generation {
 
-    /** A generated token, or the end: {@code token} is -1 on an end event without a token. */
-    public record Event(int token, FinishReason finish, String error) {
+    /**
+     * A generated token, or the end: {@code token} is -1 on an end event without a token. {@code logprobs} is
+     * set when the request asked for them.
+     */
+    public record Event(int token, FinishReason finish, String error, TokenChoice logprobs) {
+
+        public Event(int token, FinishReason finish, String error) {
+            this(token, finish, error, null);
+        }
 
         public boolean isLast() {
             return finish != null;

@@ -9,9 +9,18 @@ import java.time.Instant;
  * @param deadline   the generation is cancelled when it passes; null for none
  * @param ignoreEos  keep going past end-of-generation tokens (benchmarks)
  * @param tenant     who asked: the seam for per-tenant fairness and accounting
+ * @param logprobs   -1 for none; otherwise report each token's log-probability with this many alternatives
  */
 public record GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, Instant deadline,
-                                boolean ignoreEos, String tenant) {
+                                boolean ignoreEos, String tenant, int logprobs) {
+
+    /** The most alternatives a token's log-probabilities may list (OpenAI's limit). */
+    public static final int MAX_LOGPROBS = 20;
+
+    public GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, Instant deadline, boolean ignoreEos,
+                             String tenant) {
+        this(prompt, sampling, maxTokens, deadline, ignoreEos, tenant, -1);
+    }
 
     public GenerationRequest {
         if (prompt == null || prompt.length == 0) {
@@ -22,6 +31,9 @@ public record GenerationRequest(int[] prompt, SamplingParams sampling, int maxTo
         }
         if (sampling == null) {
             throw new IllegalArgumentException("sampling parameters are required");
+        }
+        if (logprobs < -1 || logprobs > MAX_LOGPROBS) {
+            throw new IllegalArgumentException("logprobs must be between 0 and " + MAX_LOGPROBS + ", got " + logprobs);
         }
         prompt = prompt.clone();
         tenant = tenant == null ? "default" : tenant;

@@ -184,6 +184,29 @@ class EngineTest {
     }
 
     @Test
+    void logprobsReportTheSampledTokenAndItsAlternatives() throws InterruptedException {
+        try (Engine engine = new Engine(model, EngineConfig.of(16L << 20))) {
+            Generation g = engine.submit(new GenerationRequest(prompts(1, "").getFirst(), SamplingParams.greedy(), 6, null, true, null, 3));
+            int seen = 0;
+            Generation.Event e;
+            do {
+                e = g.next(30, TimeUnit.SECONDS);
+                assertThat(e).isNotNull();
+                if (e.token() >= 0) {
+                    seen++;
+                    assertThat(e.logprobs().token()).isEqualTo(e.token());
+                    assertThat(e.logprobs().top()).hasSize(3);
+                    assertThat(e.logprobs().top().getFirst().token()).as("greedy picks the best").isEqualTo(e.token());
+                    assertThat(e.logprobs().logprob()).isEqualTo(e.logprobs().top().getFirst().logprob()).isNegative();
+                }
+            } while (!e.isLast());
+            assertThat(seen).isEqualTo(6);
+            Generation plain = engine.submit(GenerationRequest.of(prompts(1, "").getFirst(), SamplingParams.greedy(), 2));
+            assertThat(plain.next(30, TimeUnit.SECONDS).logprobs()).as("none unless asked").isNull();
+        }
+    }
+
+    @Test
     void aFullQueueRefusesAtOnce() {
         EngineConfig config = new EngineConfig(new SchedulerConfig(1, 512, 2, true), KvCacheConfig.of(16L << 20));
         try (Engine engine = new Engine(model, config)) {

@@ -4,6 +4,7 @@ import dev.gantry.engine.kvcache.KvCacheManager;
 import dev.gantry.engine.model.ForwardBatch;
 import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.sampling.Sampler;
+import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.engine.scheduler.ScheduledChunk;
 import dev.gantry.engine.scheduler.StepPlan;
 import dev.gantry.engine.scheduler.StepResult;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.function.LongToIntFunction;
 
 /**
  * Turns a {@link StepPlan} into one batched forward pass over ragged sequences and samples the next token of
@@ -28,6 +30,14 @@ public final class ModelRunner {
     }
 
     public StepResult run(StepPlan plan, LongFunction<Sampler> samplers) {
+        return run(plan, samplers, id -> -1);
+    }
+
+    /**
+     * @param logprobs per sequence: -1 for no log-probabilities, else how many alternatives to report with the
+     *                 sampled token
+     */
+    public StepResult run(StepPlan plan, LongFunction<Sampler> samplers, LongToIntFunction logprobs) {
         List<ScheduledChunk> chunks = plan.chunks();
         int total = plan.tokenCount();
         int[] tokens = new int[total];
@@ -56,6 +66,7 @@ public final class ModelRunner {
         float[] logits = transformer.forward(new ForwardBatch(tokens, positions, sequenceOf, tables, outputs), kv.storage());
         int vocab = transformer.config().vocabSize();
         Map<Long, Integer> next = new HashMap<>();
+        Map<Long, TokenChoice> choices = new HashMap<>();
         o = 0;
         float[] row = new float[vocab];
         for (ScheduledChunk c : chunks) {
@@ -65,8 +76,12 @@ public final class ModelRunner {
                 int token = sampler.sample(row);
                 sampler.accept(token);
                 next.put(c.seqId(), token);
+                int top = logprobs.applyAsInt(c.seqId());
+                if (top >= 0) {
+                    choices.put(c.seqId(), TokenChoice.of(row, token, top));
+                }
             }
         }
-        return new StepResult(next);
+        return new StepResult(next, choices);
     }
 }
