@@ -7,6 +7,7 @@ import dev.gantry.engine.chat.ChatFormatter;
 import dev.gantry.engine.chat.ChatRequest;
 import dev.gantry.engine.chat.FormattedPrompt;
 import dev.gantry.engine.chat.jinja.TemplateException;
+import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.server.ServedModel;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -86,9 +87,11 @@ final class ChatCompletionsHandler {
     private void answer(RequestGenerations generations, GenerationOptions options, String id, long created,
                         ServerResponse response) throws IOException, InterruptedException {
         List<StringBuilder> texts = new ArrayList<>();
+        List<LogprobsJson> logprobs = new ArrayList<>();
         String[] finish = new String[options.n()];
         for (int i = 0; i < options.n(); i++) {
             texts.add(new StringBuilder());
+            logprobs.add(new LogprobsJson(model.model().tokenizer()));
         }
         generations.run(new RequestGenerations.Listener() {
             @Override
@@ -100,11 +103,17 @@ final class ChatCompletionsHandler {
             public void finish(int index, String reason) {
                 finish[index] = reason;
             }
+
+            @Override
+            public void logprobs(int index, TokenChoice choice) {
+                logprobs.get(index).add(choice);
+            }
         });
         List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
         for (int i = 0; i < options.n(); i++) {
+            Object lp = options.logprobs() >= 0 ? logprobs.get(i).chat() : null;
             choices.add(new ChatCompletionResponse.Choice(i,
-                    new ChatCompletionResponse.Message("assistant", texts.get(i).toString()), null, finish[i]));
+                    new ChatCompletionResponse.Message("assistant", texts.get(i).toString()), lp, finish[i]));
         }
         Usage usage = Usage.of(generations.promptTokens(), generations.completionTokens());
         response.header("Content-Type", "application/json");
@@ -130,6 +139,14 @@ final class ChatCompletionsHandler {
                     public void finish(int index, String reason) throws IOException {
                         sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
                                 new ChatCompletionChunk.Delta(null, null), null, reason)));
+                    }
+
+                    @Override
+                    public void logprobs(int index, TokenChoice choice) throws IOException {
+                        LogprobsJson one = new LogprobsJson(model.model().tokenizer());
+                        one.add(choice);
+                        sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                new ChatCompletionChunk.Delta(null, ""), one.chat(), null)));
                     }
                 });
             } catch (ApiException e) {

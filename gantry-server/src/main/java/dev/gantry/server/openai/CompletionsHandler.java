@@ -2,6 +2,7 @@ package dev.gantry.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.server.ServedModel;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -36,9 +37,11 @@ final class CompletionsHandler {
                 stream(generations, options, id, created, response);
             } else {
                 List<StringBuilder> texts = new ArrayList<>();
+                List<LogprobsJson> logprobs = new ArrayList<>();
                 String[] finish = new String[options.n()];
                 for (int i = 0; i < options.n(); i++) {
                     texts.add(new StringBuilder());
+                    logprobs.add(new LogprobsJson(model.model().tokenizer()));
                 }
                 generations.run(new RequestGenerations.Listener() {
                     @Override
@@ -50,10 +53,16 @@ final class CompletionsHandler {
                     public void finish(int index, String reason) {
                         finish[index] = reason;
                     }
+
+                    @Override
+                    public void logprobs(int index, TokenChoice choice) {
+                        logprobs.get(index).add(choice);
+                    }
                 });
                 List<CompletionResponse.Choice> choices = new ArrayList<>();
                 for (int i = 0; i < options.n(); i++) {
-                    choices.add(new CompletionResponse.Choice(i, texts.get(i).toString(), null, finish[i]));
+                    Object lp = options.logprobs() >= 0 ? logprobs.get(i).completions(0) : null;
+                    choices.add(new CompletionResponse.Choice(i, texts.get(i).toString(), lp, finish[i]));
                 }
                 Usage usage = Usage.of(generations.promptTokens(), generations.completionTokens());
                 response.header("Content-Type", "application/json");
@@ -68,10 +77,19 @@ final class CompletionsHandler {
                         ServerResponse response) throws IOException, InterruptedException {
         try (SseStream sse = new SseStream(response, mapper)) {
             try {
+                int[] offsets = new int[options.n()];
                 generations.run(new RequestGenerations.Listener() {
                     @Override
                     public void text(int index, String text) throws IOException {
+                        offsets[index] += text.length();
                         sse.send(chunk(id, created, new CompletionResponse.Choice(index, text, null, null)));
+                    }
+
+                    @Override
+                    public void logprobs(int index, TokenChoice choice) throws IOException {
+                        LogprobsJson one = new LogprobsJson(model.model().tokenizer());
+                        one.add(choice);
+                        sse.send(chunk(id, created, new CompletionResponse.Choice(index, "", one.completions(offsets[index]), null)));
                     }
 
                     @Override

@@ -1,6 +1,7 @@
 package dev.gantry.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.engine.GenerationRequest;
 import dev.gantry.engine.sampling.SamplingParams;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +22,10 @@ import java.util.OptionalLong;
  * @param stream       answer with server-sent events
  * @param includeUsage streaming only: add a last chunk with {@code usage}
  * @param user         the caller's end-user id, used as the engine's tenant
+ * @param logprobs     -1 for no log-probabilities, else how many alternatives to report per token
  */
 public record GenerationOptions(SamplingParams sampling, OptionalInt maxTokens, int n, List<String> stop,
-                                boolean stream, boolean includeUsage, String user) {
+                                boolean stream, boolean includeUsage, String user, int logprobs) {
 
     static final int MAX_N = 16;
     static final int MAX_STOPS = 16;
@@ -58,7 +60,25 @@ public record GenerationOptions(SamplingParams sampling, OptionalInt maxTokens, 
             }
         }
         String user = request.string("user").orElse(null);
-        return new GenerationOptions(sampling(request, vocabSize), maxTokens, n, stops(request), stream, includeUsage, user);
+        return new GenerationOptions(sampling(request, vocabSize), maxTokens, n, stops(request), stream, includeUsage,
+                user, logprobs(request, chat));
+    }
+
+    /**
+     * Completions: {@code logprobs} is the number of alternatives (0..20). Chat: {@code logprobs} is a boolean and
+     * {@code top_logprobs} (0..20) the number of alternatives, which needs {@code logprobs: true}.
+     */
+    private static int logprobs(JsonRequest r, boolean chat) {
+        int max = GenerationRequest.MAX_LOGPROBS;
+        if (!chat) {
+            return r.integer("logprobs", 0, max).orElse(-1);
+        }
+        boolean on = r.bool("logprobs").orElse(false);
+        OptionalInt top = r.integer("top_logprobs", 0, max);
+        if (top.isPresent() && !on) {
+            throw ApiException.invalid("top_logprobs needs logprobs set to true", "top_logprobs");
+        }
+        return on ? top.orElse(0) : -1;
     }
 
     private static SamplingParams sampling(JsonRequest r, int vocabSize) {

@@ -3,6 +3,7 @@ package dev.gantry.server.openai;
 import dev.gantry.engine.Generation;
 import dev.gantry.engine.GenerationRequest;
 import dev.gantry.engine.TokenTextStream;
+import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.OverloadedException;
 import dev.gantry.server.ServedModel;
@@ -25,6 +26,10 @@ final class RequestGenerations {
         void text(int index, String text) throws IOException;
 
         void finish(int index, String finishReason) throws IOException;
+
+        /** A generated token's log-probabilities, when the request asked for them; before its text. */
+        default void logprobs(int index, TokenChoice choice) throws IOException {
+        }
     }
 
     private record Item(int index, Generation.Event event) {
@@ -71,7 +76,7 @@ final class RequestGenerations {
         try {
             for (int i = 0; i < options.n(); i++) {
                 submitted.add(model.engine().submit(new GenerationRequest(prompt, options.samplingFor(i), maxTokens,
-                        null, false, options.user())));
+                        null, false, options.user(), options.logprobs())));
             }
         } catch (RuntimeException e) {
             submitted.forEach(g -> model.engine().cancel(g.id()));
@@ -123,6 +128,9 @@ final class RequestGenerations {
                 Generation.Event e = item.event();
                 if (e.token() >= 0) {
                     completionTokens++;
+                    if (e.logprobs() != null) {
+                        listener.logprobs(i, e.logprobs());
+                    }
                     emit(listener, i, stops[i].accept(texts[i].accept(e.token())));
                     if (stops[i].stopped()) {
                         done[i] = true;

@@ -58,6 +58,35 @@ class OpenAiServerTest {
     }
 
     @Test
+    void completionLogprobsMatchTheScoredDistribution() {
+        JsonNode choice = ok(server.post("/v1/completions", greedy(4) + ",\"logprobs\":2}")).get("choices").get(0);
+        JsonNode lp = choice.get("logprobs");
+        assertThat(lp.get("tokens")).hasSize(4);
+        StringBuilder joined = new StringBuilder();
+        lp.get("tokens").forEach(t -> joined.append(t.asText()));
+        assertThat(joined.toString()).isEqualTo(choice.get("text").asText());
+        // llama.cpp: after "Once upon a time" the best token is "," at -0.03175
+        assertThat(lp.get("tokens").get(0).asText()).isEqualTo(",");
+        assertThat(lp.get("token_logprobs").get(0).asDouble()).isCloseTo(-0.03175, org.assertj.core.data.Offset.offset(0.02));
+        assertThat(lp.get("top_logprobs").get(0).size()).isEqualTo(2);
+        assertThat(lp.get("text_offset").get(1).asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void chatLogprobsListEveryTokenWithBytesAndAlternatives() {
+        String req = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"temperature\":0,\"max_tokens\":3,"
+                + "\"logprobs\":true,\"top_logprobs\":3}";
+        JsonNode content = ok(server.post("/v1/chat/completions", req)).get("choices").get(0).get("logprobs").get("content");
+        assertThat(content).hasSize(3);
+        JsonNode first = content.get(0);
+        assertThat(first.get("logprob").asDouble()).isNegative();
+        assertThat(first.get("top_logprobs")).hasSize(3);
+        assertThat(first.get("top_logprobs").get(0).get("token").asText()).isEqualTo(first.get("token").asText());
+        assertThat(first.get("bytes").isArray()).isTrue();
+        assertThat(server.post("/v1/chat/completions", req.replace("\"logprobs\":true,", "")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void greedyCompletionContinuesTheStoryWithUsage() {
         JsonNode body = ok(server.post("/v1/completions", greedy(20) + "}"));
         assertThat(body.get("object").asText()).isEqualTo("text_completion");
