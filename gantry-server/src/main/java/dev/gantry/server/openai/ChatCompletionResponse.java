@@ -12,7 +12,14 @@ public record ChatCompletionResponse(String id, String object, long created, Str
     public record Choice(int index, Message message, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
-    public record Message(String role, String content) {
+    /** {@code content} is null when the assistant only calls tools, as OpenAI writes it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Message(String role, String content,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<Object> toolCalls) {
+
+        public Message(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     public static ChatCompletionResponse of(String id, long created, String model, List<Choice> choices, Usage usage) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.engine.chat.ChatFormatter;
 import dev.gantry.engine.chat.ChatRequest;
+import dev.gantry.engine.chat.ParsedResponse;
+import dev.gantry.engine.chat.ToolCallParser;
 import dev.gantry.engine.chat.FormattedPrompt;
 import dev.gantry.engine.chat.jinja.TemplateException;
 import dev.gantry.engine.sampling.TokenChoice;
@@ -40,22 +42,33 @@ final class ChatCompletionsHandler {
                 + " '" + model.id() + "' has no tokenizer.chat_template; start the server with --chat-template-file,"
                 + " or use /v1/completions", "messages", "no_chat_template"));
         GenerationOptions options = GenerationOptions.read(request, model.model().tokenizer().vocabSize(), true);
-        int[] prompt = model.model().tokenizer().encode(render(formatter, request).prompt(), true, true);
+        ToolChoice tools = ToolChoice.read(request, mapper);
+        FormattedPrompt formatted = render(formatter, request, tools);
+        int[] prompt = model.model().tokenizer().encode(formatted.prompt(), true, true);
         RequestGenerations generations = RequestGenerations.submit(model, prompt, options, "messages");
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         try {
+            Parse parse = tools.active() ? new Parse(formatted) : null;
             if (options.stream()) {
-                stream(generations, options, id, created, response);
+                stream(generations, options, id, created, response, parse);
             } else {
-                answer(generations, options, id, created, response);
+                answer(generations, options, id, created, response, parse);
             }
         } finally {
             generations.cancel();
         }
     }
 
-    private FormattedPrompt render(ChatFormatter formatter, JsonRequest request) {
+    /** How to read tool calls out of an answer: the tool-call syntax the template uses. */
+    private record Parse(FormattedPrompt formatted) {
+
+        ParsedResponse apply(String text) {
+            return ToolCallParser.parse(text, formatted.format(), formatted.thinkingForcedOpen());
+        }
+    }
+
+    private FormattedPrompt render(ChatFormatter formatter, JsonRequest request, ToolChoice tools) {
         JsonNode messages = request.field("messages")
                 .orElseThrow(() -> ApiException.invalid("messages is required", "messages"));
         if (!messages.isArray() || messages.isEmpty()) {
@@ -78,14 +91,14 @@ final class ChatCompletionsHandler {
         }
         List<Map<String, Object>> list = mapper.convertValue(messages, MESSAGES);
         try {
-            return formatter.format(ChatRequest.of(list, null, LocalDateTime.now()));
+            return formatter.format(ChatRequest.of(list, tools.tools(), LocalDateTime.now()));
         } catch (TemplateException | IllegalArgumentException e) {
             throw ApiException.invalid("the chat template rejected the conversation: " + e.getMessage(), "messages");
         }
     }
 
     private void answer(RequestGenerations generations, GenerationOptions options, String id, long created,
-                        ServerResponse response) throws IOException, InterruptedException {
+                        ServerResponse response, Parse parse) throws IOException, InterruptedException {
         List<StringBuilder> texts = new ArrayList<>();
         List<LogprobsJson> logprobs = new ArrayList<>();
         String[] finish = new String[options.n()];
@@ -112,16 +125,33 @@ final class ChatCompletionsHandler {
         List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
         for (int i = 0; i < options.n(); i++) {
             Object lp = options.logprobs() >= 0 ? logprobs.get(i).chat() : null;
-            choices.add(new ChatCompletionResponse.Choice(i,
-                    new ChatCompletionResponse.Message("assistant", texts.get(i).toString()), lp, finish[i]));
+            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message("assistant", texts.get(i).toString());
+            String reason = finish[i];
+            if (parse != null) {
+                ParsedResponse parsed = parse.apply(texts.get(i).toString());
+                if (!parsed.toolCalls().isEmpty()) {
+                    message = new ChatCompletionResponse.Message("assistant", parsed.content().isEmpty() ? null : parsed.content(),
+                            ToolChoice.toolCalls(parsed, id + "-" + i));
+                    reason = "tool_calls";
+                }
+            }
+            choices.add(new ChatCompletionResponse.Choice(i, message, lp, reason));
         }
         Usage usage = Usage.of(generations.promptTokens(), generations.completionTokens());
         response.header("Content-Type", "application/json");
         response.send(mapper.writeValueAsBytes(ChatCompletionResponse.of(id, created, model.id(), choices, usage)));
     }
 
+    /**
+     * Streams the answer. With tools, a choice's text is held until it ends, since a tool call can only be told
+     * from content once complete; then its content and its {@code tool_calls} go out as deltas.
+     */
     private void stream(RequestGenerations generations, GenerationOptions options, String id, long created,
-                        ServerResponse response) throws IOException, InterruptedException {
+                        ServerResponse response, Parse parse) throws IOException, InterruptedException {
+        List<StringBuilder> held = new ArrayList<>();
+        for (int i = 0; i < options.n(); i++) {
+            held.add(new StringBuilder());
+        }
         try (SseStream sse = new SseStream(response, mapper)) {
             for (int i = 0; i < options.n(); i++) {
                 sse.send(chunk(id, created, new ChatCompletionChunk.Choice(i,
@@ -131,14 +161,40 @@ final class ChatCompletionsHandler {
                 generations.run(new RequestGenerations.Listener() {
                     @Override
                     public void text(int index, String text) throws IOException {
+                        if (parse != null) {
+                            held.get(index).append(text);
+                            return;
+                        }
                         sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
                                 new ChatCompletionChunk.Delta(null, text), null, null)));
                     }
 
                     @Override
                     public void finish(int index, String reason) throws IOException {
+                        String finish = reason;
+                        if (parse != null) {
+                            ParsedResponse parsed = parse.apply(held.get(index).toString());
+                            String content = parsed.toolCalls().isEmpty() ? held.get(index).toString() : parsed.content();
+                            if (!content.isEmpty()) {
+                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                        new ChatCompletionChunk.Delta(null, content), null, null)));
+                            }
+                            if (!parsed.toolCalls().isEmpty()) {
+                                List<Object> calls = new ArrayList<>();
+                                int n = 0;
+                                for (Object call : ToolChoice.toolCalls(parsed, id + "-" + index)) {
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> indexed = new java.util.LinkedHashMap<>((Map<String, Object>) call);
+                                    indexed.put("index", n++);
+                                    calls.add(indexed);
+                                }
+                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                        new ChatCompletionChunk.Delta(null, null, calls), null, null)));
+                                finish = "tool_calls";
+                            }
+                        }
                         sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
-                                new ChatCompletionChunk.Delta(null, null), null, reason)));
+                                new ChatCompletionChunk.Delta(null, null), null, finish)));
                     }
 
                     @Override

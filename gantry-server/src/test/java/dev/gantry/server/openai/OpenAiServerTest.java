@@ -87,6 +87,27 @@ class OpenAiServerTest {
     }
 
     @Test
+    void toolsAreRenderedIntoThePromptAndForcedCallsAreRefused() {
+        String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Weather\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
+        String base = "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}],\"temperature\":0,\"max_tokens\":4";
+        int plain = ok(server.post("/v1/chat/completions", base + "}")).get("usage").get("prompt_tokens").asInt();
+        JsonNode withTools = ok(server.post("/v1/chat/completions", base + tools + "}"));
+        assertThat(withTools.get("usage").get("prompt_tokens").asInt()).as("tools listed in the prompt").isGreaterThan(plain);
+        assertThat(withTools.get("choices").get(0).get("finish_reason").asText()).isIn("stop", "length", "tool_calls");
+        int none = ok(server.post("/v1/chat/completions", base + tools + ",\"tool_choice\":\"none\"}")).get("usage").get("prompt_tokens").asInt();
+        assertThat(none).isEqualTo(plain);
+        HttpResponse<String> required = server.post("/v1/chat/completions", base + tools + ",\"tool_choice\":\"required\"}");
+        assertThat(required.statusCode()).isEqualTo(400);
+        assertThat(json(required.body()).get("error").get("param").asText()).isEqualTo("tool_choice");
+        HttpResponse<String> bad = server.post("/v1/chat/completions", base + ",\"tools\":[{\"type\":\"function\"}]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad.body()).get("error").get("param").asText()).isEqualTo("tools");
+        List<String> streamed = events(server.post("/v1/chat/completions", base + tools + ",\"stream\":true}").body());
+        assertThat(streamed.getLast()).isEqualTo("[DONE]");
+    }
+
+    @Test
     void greedyCompletionContinuesTheStoryWithUsage() {
         JsonNode body = ok(server.post("/v1/completions", greedy(20) + "}"));
         assertThat(body.get("object").asText()).isEqualTo("text_completion");
