@@ -36,11 +36,26 @@ final class ChatCompletionsHandler {
         this.mapper = mapper;
     }
 
-    void handle(JsonRequest request, ServerResponse response) throws IOException, InterruptedException {
+    /**
+     * {@code POST /apply-template} (as llama-server has it): the exact prompt a chat request renders to, tools
+     * included, without generating; for debugging templates.
+     */
+    void applyTemplate(JsonRequest request, ServerResponse response) throws IOException {
         ModelCheck.requireServed(request, model);
-        ChatFormatter formatter = model.chat().orElseThrow(() -> ApiException.invalid("model has no chat template:"
+        FormattedPrompt formatted = render(formatter(), request, ToolChoice.read(request, mapper));
+        response.header("Content-Type", "application/json");
+        response.send(mapper.writeValueAsBytes(Map.of("prompt", formatted.prompt())));
+    }
+
+    private ChatFormatter formatter() {
+        return model.chat().orElseThrow(() -> ApiException.invalid("model has no chat template:"
                 + " '" + model.id() + "' has no tokenizer.chat_template; start the server with --chat-template-file,"
                 + " or use /v1/completions", "messages", "no_chat_template"));
+    }
+
+    void handle(JsonRequest request, ServerResponse response) throws IOException, InterruptedException {
+        ModelCheck.requireServed(request, model);
+        ChatFormatter formatter = formatter();
         GenerationOptions options = GenerationOptions.read(request, model.model().tokenizer().vocabSize(), true);
         ToolChoice tools = ToolChoice.read(request, mapper);
         FormattedPrompt formatted = render(formatter, request, tools);

@@ -108,6 +108,15 @@ class OpenAiServerTest {
     }
 
     @Test
+    void applyTemplateReturnsTheRenderedPrompt() {
+        JsonNode body = ok(server.post("/apply-template", "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"));
+        String expected = ChatFormatter.create(TestServer.CHATML, "<s>", "</s>")
+                .format(ChatRequest.of(List.of(Map.of("role", "user", "content", "Hi")), null, java.time.LocalDateTime.now())).prompt();
+        assertThat(body.get("prompt").asText()).isEqualTo(expected).contains("Hi");
+        assertThat(server.get("/apply-template").statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void greedyCompletionContinuesTheStoryWithUsage() {
         JsonNode body = ok(server.post("/v1/completions", greedy(20) + "}"));
         assertThat(body.get("object").asText()).isEqualTo("text_completion");
