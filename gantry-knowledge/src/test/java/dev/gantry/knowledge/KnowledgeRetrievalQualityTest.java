@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retrieval quality on {@link RetrievalCorpus} with the real in-process embedding model (all-MiniLM-L6-v2, int8):
- * recall@5 and MRR@10 per search mode, printed for BENCHMARKS-knowledge.md. Hybrid must do at least as well as the
+ * recall@5 and MRR@10 per search mode, printed for BENCHMARKS.md. Hybrid must do at least as well as the
  * better single ranker on both measures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
