@@ -1,5 +1,8 @@
 package dev.gantry.app.cli;
 
+import dev.gantry.app.knowledge.KnowledgeCommands;
+import dev.gantry.app.knowledge.IngestCommand;
+import dev.gantry.app.knowledge.SearchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +10,9 @@ import picocli.CommandLine.Command;
 /** {@code gantry}: the root of the command line; each verb is a subcommand. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Serve and run LLMs on the JVM.",
-        subcommands = {RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class, QuantizeCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
+                QuantizeCommand.class, BenchCommand.class, BenchServeCommand.class, TemplateCommand.class, ChatCommand.class,
+                IngestCommand.class, SearchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand implements Runnable {
 
@@ -22,6 +27,7 @@ public final class GantryCommand implements Runnable {
     /** The configured command line: errors are one line on stderr and a non-zero exit, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new GantryCommand());
+        cl.addSubcommand(KnowledgeCommands.ask());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("gantry: " + CliErrors.message(e));

@@ -77,13 +77,19 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the prompt has " + promptIds.length + " tokens; the model's context is " + context);
             }
             int budget = Math.min(maxTokens, context - promptIds.length);
-            SequenceKvCache cache = transformer.newCache(promptIds.length + budget);
             Sampler sampler = new Sampler(params, model.config().vocabSize());
             for (int id : promptIds) {
                 sampler.accept(id);
             }
             TokenTextStream text = new TokenTextStream(tokenizer);
+            generate(transformer, tokenizer, sampler, promptIds, budget, text, out);
+        }
+        return 0;
+    }
 
+    private void generate(Transformer transformer, Tokenizer tokenizer, Sampler sampler, int[] promptIds, int budget,
+                          TokenTextStream text, PrintStream out) {
+        try (SequenceKvCache cache = transformer.newCache(promptIds.length + budget)) {
             long start = System.nanoTime();
             float[] logits = transformer.forward(promptIds, 0, cache, 1);
             long prefilled = System.nanoTime();
@@ -107,7 +113,6 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("prompt: %d tokens, %.1f tok/s | generation: %d tokens, %.1f tok/s%n",
                     promptIds.length, rate(promptIds.length, prefilled - start), generated, rate(generated, end - prefilled));
         }
-        return 0;
     }
 
     private static double rate(int tokens, long nanos) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.engine.LocalModel;
+import dev.gantry.engine.kvcache.SequenceKvCache;
 import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.sampling.Logprobs;
 import dev.gantry.engine.sampling.TokenLogprob;
@@ -52,7 +53,10 @@ final class ScoreCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("token id " + id + " is outside the vocabulary (0.." + (vocab - 1) + ")");
                 }
             }
-            float[] logits = transformer.forward(tokens, 0, transformer.newCache(tokens.length), tokens.length);
+            float[] logits;
+            try (SequenceKvCache cache = transformer.newCache(tokens.length)) {
+                logits = transformer.forward(tokens, 0, cache, tokens.length);
+            }
             ObjectMapper json = new ObjectMapper();
             PrintWriter out = spec.commandLine().getOut();
             for (int pos = 0; pos < tokens.length; pos++) {

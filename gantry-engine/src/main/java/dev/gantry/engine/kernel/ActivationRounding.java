@@ -1,5 +1,6 @@
 package dev.gantry.engine.kernel;
 
+import dev.gantry.engine.tensor.BF16;
 import dev.gantry.engine.tensor.GgmlType;
 
 /**
@@ -26,7 +27,7 @@ final class ActivationRounding {
             case BF16 -> {
                 float[] r = new float[n];
                 for (int i = 0; i < n; i++) {
-                    r[i] = toBf16(x[i]);
+                    r[i] = BF16.toFloat(BF16.fromFloat(x[i]));
                 }
                 yield r;
             }
@@ -34,15 +35,6 @@ final class ActivationRounding {
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> q8_K(x, n);
             default -> x;
         };
-    }
-
-    /** Round to nearest even, as ggml's GGML_FP32_TO_BF16. */
-    static float toBf16(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        if ((bits & 0x7fffffff) > 0x7f800000) {
-            return Float.intBitsToFloat(((bits >>> 16) | 64) << 16);
-        }
-        return Float.intBitsToFloat(((bits + (0x7fff + ((bits >>> 16) & 1))) >>> 16) << 16);
     }
 
     /** block_q8_0: per 32 values, q = rint(x * 127 / amax), stored scale d = fp16(amax / 127). */

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.LockSupport;
  * takes the first share, so {@code threads = 1} runs everything inline. Workers spin briefly for the next task
  * (matmuls follow each other within microseconds during decode) and then park, so an idle engine burns no CPU.
  *
- * <p>NOTE: one task at a time. {@link #run} is not reentrant and must be called from one thread (the engine loop).
+ * <p>NOTE: one task at a time. Callers on different threads (the engine loop and a scoring request, say) are
+ * serialized by a lock; a task must not call {@link #run} from inside itself.
  */
 public final class ComputePool implements AutoCloseable {
 
@@ -55,7 +56,7 @@ public final class ComputePool implements AutoCloseable {
      * Work below this many multiply-adds runs on the calling thread: waking the others costs microseconds, more
      * than a small matrix takes (stories260K's are 64 x 64).
      */
-    public static final long MIN_PARALLEL_WORK = 32_768;
+    public static final long MIN_PARALLEL_WORK = 131_072;
 
     /** Runs {@code task} over {@code [0, n)} split into one contiguous share per thread, and waits for all shares. */
     public void run(int n, RangeTask task) {
@@ -63,7 +64,7 @@ public final class ComputePool implements AutoCloseable {
     }
 
     /** As {@link #run(int, RangeTask)}, inline when the whole task is about {@code work} multiply-adds or fewer. */
-    public void run(int n, long work, RangeTask task) {
+    public synchronized void run(int n, long work, RangeTask task) {
         if (n <= 0) {
             return;
         }

@@ -107,6 +107,9 @@ public final class BlockTable {
      */
     public boolean append(int[] src, int off, int len) {
         int needed = blocksNeeded(len);
+        if (len == 0) {
+            return true;
+        }
         if (needed > pool.freeBlockCount()) {
             return false;
         }
@@ -200,14 +203,14 @@ public final class BlockTable {
         }
         int[] ids = match.blockIds();
         BlockHash[] matched = match.hashes();
+        tokens = grow(tokens, match.tokens());
+        System.arraycopy(src, 0, tokens, 0, match.tokens());
+        numTokens = match.tokens();
         for (int i = 0; i < ids.length; i++) {
             pool.retain(ids[i]);
             addBlock(ids[i]);
             setHash(i, matched[i]);
         }
-        tokens = grow(tokens, match.tokens());
-        System.arraycopy(src, 0, tokens, 0, match.tokens());
-        numTokens = match.tokens();
     }
 
     /** Records the hash of logical block {@code i}, the next unhashed one. */

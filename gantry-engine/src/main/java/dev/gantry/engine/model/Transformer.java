@@ -1,18 +1,20 @@
 package dev.gantry.engine.model;
 
 import dev.gantry.engine.kernel.Activation;
-import dev.gantry.engine.kernel.Attention;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.kernel.Matmul;
 import dev.gantry.engine.kernel.RmsNorm;
 import dev.gantry.engine.kernel.Rope;
+import dev.gantry.engine.kvcache.KvBlockStorage;
+import dev.gantry.engine.kvcache.KvShape;
 import dev.gantry.engine.kvcache.SequenceKvCache;
 import java.util.List;
 
 /**
  * One decoder-only transformer for every supported family (pre-norm blocks as in Llama: Touvron et al., 2023),
- * configured by {@link ModelConfig} and shaped by which weights are present. {@link #forward} runs a batch of
- * consecutive tokens of one sequence layer by layer, so each weight matrix is streamed once per batch.
+ * configured by {@link ModelConfig} and shaped by which weights are present. {@link #forward} runs a ragged
+ * batch of tokens from many sequences layer by layer, so each weight matrix is streamed once per step, and
+ * attends over each sequence's KV blocks (PagedAttention, Kwon et al., 2023).
  */
 public final class Transformer {
 
@@ -40,47 +42,80 @@ public final class Transformer {
         return c;
     }
 
+    /** A KV cache for one sequence of up to {@code capacity} tokens (capped at the context length). */
     public SequenceKvCache newCache(int capacity) {
-        return new SequenceKvCache(c.layers(), Math.min(capacity, c.contextLength()), c.kvDim(), c.vDim());
+        return new SequenceKvCache(kvShape(), Math.min(capacity, c.contextLength()));
+    }
+
+    public KvShape kvShape() {
+        return new KvShape(c.layers(), c.kvDim(), c.vDim());
     }
 
     /**
-     * Runs {@code tokens} at positions {@code startPos...} through the model, appending their keys and values to
+     * Runs {@code tokens} at positions {@code startPos...} of a sequence alone, appending their keys and values to
      * {@code cache}, and returns the logits of the last {@code outputs} positions, one row of vocabSize each
      * (positions that are not sampled skip the output projection).
      */
     public float[] forward(int[] tokens, int startPos, SequenceKvCache cache, int outputs) {
-        int t = tokens.length;
-        if (t == 0 || outputs < 0 || outputs > t) {
-            throw new IllegalArgumentException("need 1.." + t + " outputs of a non-empty batch, got " + outputs);
+        if (tokens.length == 0 || outputs < 0 || outputs > tokens.length) {
+            throw new IllegalArgumentException("need 0.." + tokens.length + " outputs of a non-empty batch, got " + outputs);
         }
-        if (startPos + t > cache.capacity()) {
-            throw new IllegalArgumentException("positions up to " + (startPos + t) + " exceed the KV cache of " + cache.capacity());
+        if (startPos < 0 || startPos + tokens.length > cache.capacity()) {
+            throw new IllegalArgumentException("positions up to " + (startPos + tokens.length) + " exceed the KV cache of " + cache.capacity());
         }
+        return forward(ForwardBatch.single(tokens, startPos, cache.blockTable(), outputs), cache.storage());
+    }
+
+    /**
+     * One forward pass over a ragged batch: writes every token's keys and values into its slot of {@code kv},
+     * attends within each token's own sequence, and returns the logits of {@code batch.outputs()}, one row of
+     * vocabSize each.
+     */
+    public float[] forward(ForwardBatch batch, KvBlockStorage kv) {
+        int t = batch.size();
         int dim = c.dim();
+        int[] slots = slots(batch, kv);
         float[] x = new float[t * dim];
         float embedScale = c.architecture().embeddingScale(dim);
         for (int i = 0; i < t; i++) {
-            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary of " + c.vocabSize());
+            int token = batch.tokens()[i];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
             }
-            Matmul.row(w.tokenEmbedding(), tokens[i], x, i * dim);
+            Matmul.row(w.tokenEmbedding(), token, x, i * dim);
             if (embedScale != 1.0f) {
                 for (int j = 0; j < dim; j++) {
                     x[i * dim + j] *= embedScale;
                 }
             }
         }
-        Scratch s = new Scratch(c, t, startPos);
+        Scratch s = new Scratch(c, t);
         List<LayerWeights> layers = w.layers();
         for (int l = 0; l < layers.size(); l++) {
-            attentionBlock(l, layers.get(l), x, t, startPos, cache, s);
+            attentionBlock(l, layers.get(l), x, batch, slots, kv, s);
             feedForwardBlock(layers.get(l), x, t, s);
         }
-        return logits(x, t, outputs);
+        return logits(x, batch.outputs());
     }
 
-    private void attentionBlock(int layer, LayerWeights lw, float[] x, int t, int startPos, SequenceKvCache cache, Scratch s) {
+    /** The KV slot of every token of the batch, checked against its block table. */
+    private int[] slots(ForwardBatch batch, KvBlockStorage kv) {
+        int bs = kv.blockSize();
+        int[] slots = new int[batch.size()];
+        for (int i = 0; i < slots.length; i++) {
+            int pos = batch.positions()[i];
+            int[] table = batch.blockTables()[batch.sequenceOf()[i]];
+            if (pos < 0 || pos >= c.contextLength() || pos / bs >= table.length) {
+                throw new IllegalArgumentException("position " + pos + " has no KV block (" + table.length
+                        + " blocks of " + bs + ", context " + c.contextLength() + ")");
+            }
+            slots[i] = kv.slot(table[pos / bs], pos % bs);
+        }
+        return slots;
+    }
+
+    private void attentionBlock(int layer, LayerWeights lw, float[] x, ForwardBatch batch, int[] slots, KvBlockStorage kv, Scratch s) {
+        int t = batch.size();
         int dim = c.dim();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
@@ -111,17 +146,18 @@ public final class Transformer {
                     RmsNorm.apply(s.k, i * kvDim + h * hd, lw.kNorm(), s.k, i * kvDim + h * hd, hd, c.normEps());
                 }
             }
-            rope.angles(startPos + i, s.cos, s.sin);
+            rope.angles(batch.positions()[i], s.cos, s.sin);
             rope.rotate(s.q, i * qDim, c.heads(), hd, s.cos, s.sin);
             rope.rotate(s.k, i * kvDim, c.kvHeads(), hd, s.cos, s.sin);
-            cache.put(layer, startPos + i, s.k, i * kvDim, s.v, i * vDim);
+            kv.writeSlot(slots[i], layer, s.k, i * kvDim, s.v, i * vDim);
         }
-        attend(layer, t, startPos, cache, s);
+        attend(layer, batch, kv, s);
         Matmul.apply(pool, lw.wo(), s.att, t, s.out);
         residual(x, s.out, lw.postAttnNorm(), t, s);
     }
 
-    private void attend(int layer, int t, int startPos, SequenceKvCache cache, Scratch s) {
+    private void attend(int layer, ForwardBatch batch, KvBlockStorage kv, Scratch s) {
+        int t = batch.size();
         int heads = c.heads();
         int group = heads / c.kvHeads();
         int hd = c.headDim();
@@ -129,18 +165,20 @@ public final class Transformer {
         int window = c.slidingWindowLayer(layer) ? c.slidingWindow() : 0;
         float scale = c.attentionScale();
         float cap = c.attnSoftCap();
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        pool.run(t * heads, (long) t * heads * (startPos + t) * (hd + vd), (start, end) -> {
-            float[] scores = new float[startPos + t];
+        long work = 0;
+        for (int i = 0; i < t; i++) {
+            work += (long) heads * (batch.positions()[i] + 1) * (hd + vd);
+        }
+        int kvHeads = c.kvHeads();
+        pool.run(t * kvHeads, work, (start, end) -> {
+            PagedAttention attention = new PagedAttention(kv, layer, hd, vd, group);
             for (int job = start; job < end; job++) {
-                int i = job / heads;
-                int h = job % heads;
-                int pos = startPos + i;
+                int i = job / kvHeads;
+                int g = job % kvHeads;
+                int pos = batch.positions()[i];
                 int from = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                int kvHead = h / group;
-                Attention.head(s.qHalf(i * c.qDim() + h * hd, hd), 0, hd, keys, c.kvDim(), kvHead * hd,
-                        values, c.vDim(), kvHead * vd, vd, from, pos, scale, cap, scores, s.att, i * heads * vd + h * vd);
+                int[] table = batch.blockTables()[batch.sequenceOf()[i]];
+                attention.group(s.q, i * c.qDim(), g * group, g, table, from, pos, scale, cap, s.att, i * heads * vd);
             }
         });
     }
@@ -176,15 +214,18 @@ public final class Transformer {
         }
     }
 
-    private float[] logits(float[] x, int t, int outputs) {
+    private float[] logits(float[] x, int[] outputs) {
         int dim = c.dim();
         int vocab = c.vocabSize();
-        float[] normed = new float[outputs * dim];
-        for (int i = 0; i < outputs; i++) {
-            RmsNorm.apply(x, (t - outputs + i) * dim, w.outputNorm(), normed, i * dim, dim, c.normEps());
+        float[] normed = new float[outputs.length * dim];
+        for (int i = 0; i < outputs.length; i++) {
+            RmsNorm.apply(x, outputs[i] * dim, w.outputNorm(), normed, i * dim, dim, c.normEps());
         }
-        float[] logits = new float[outputs * vocab];
-        Matmul.apply(pool, w.output(), normed, outputs, logits);
+        float[] logits = new float[outputs.length * vocab];
+        if (outputs.length == 0) {
+            return logits;
+        }
+        Matmul.apply(pool, w.output(), normed, outputs.length, logits);
         float cap = c.finalSoftCap();
         if (cap > 0) {
             for (int i = 0; i < logits.length; i++) {
@@ -219,7 +260,7 @@ public final class Transformer {
         final float[] cos;
         final float[] sin;
 
-        Scratch(ModelConfig c, int t, int startPos) {
+        Scratch(ModelConfig c, int t) {
             xb = new float[t * c.dim()];
             q = new float[t * c.qDim()];
             k = new float[t * c.kvDim()];
@@ -231,15 +272,6 @@ public final class Transformer {
             hidden = new float[t * c.ffnDim()];
             cos = new float[c.ropeDims() / 2];
             sin = new float[c.ropeDims() / 2];
-        }
-
-        /** The query head as the F16 cache path of llama.cpp sees it: rounded to half precision. */
-        float[] qHalf(int off, int n) {
-            float[] h = new float[n];
-            for (int i = 0; i < n; i++) {
-                h[i] = Float.float16ToFloat(Float.floatToFloat16(q[off + i]));
-            }
-            return h;
         }
     }
 }

@@ -18,7 +18,7 @@ public final class BF16 implements WeightFormat, Quantizer {
         return GgmlType.BF16;
     }
 
-    static float toFloat(short bits) {
+    public static float toFloat(short bits) {
         return Float.intBitsToFloat(bits << 16);
     }
 
@@ -26,7 +26,7 @@ public final class BF16 implements WeightFormat, Quantizer {
      * ggml's {@code ggml_compute_fp32_to_bf16} (ggml-impl.h): round to nearest even on the dropped 16 bits, and a NaN
      * stays a NaN by forcing the quiet bit (plain rounding could carry a NaN's payload into infinity).
      */
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         int u = Float.floatToRawIntBits(f);
         if ((u & 0x7fff_ffff) > 0x7f80_0000) {
             return (short) ((u >>> 16) | 64);
@@ -57,9 +57,6 @@ public final class BF16 implements WeightFormat, Quantizer {
             acc1 = load(data, o + 2L * lanes).fma(Simd.x(x, xOffset + i + lanes), acc1);
             acc2 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 6L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
-        }
-        for (; i <= n - lanes; i += lanes) {
-            acc0 = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc0);
         }
         float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {

@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -14,7 +13,8 @@ import jdk.incubator.vector.VectorOperators;
  * <p>The Vector API has no half-float conversion, so the kernel widens the bits itself: moving the 15 bits of
  * exponent and mantissa up by 13 gives a binary32 whose value is the half's times 2^-112 (for normals and subnormals
  * alike), so one multiply by 2^112 finishes it; the sign bit is carried along. Exponent 31 (inf, NaN) would come out
- * finite that way and is forced to binary32 exponent 255 instead.
+ * finite that way and is forced to binary32 exponent 255 instead, which the multiply leaves inf or NaN. All with
+ * integer arithmetic, no masks, and few vector calls (see the note on C2's inlining budget in {@link Simd}).
  */
 public final class F16 implements WeightFormat, Quantizer {
 
@@ -39,20 +39,13 @@ public final class F16 implements WeightFormat, Quantizer {
         final int lanes = Simd.LANES;
         FloatVector acc0 = FloatVector.zero(Simd.F);
         FloatVector acc1 = acc0;
-        FloatVector acc2 = acc0;
-        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i <= n - 4 * lanes; i += 4 * lanes) {
+        for (; i <= n - 2 * lanes; i += 2 * lanes) {
             long o = offset + 2L * i;
             acc0 = load(data, o).fma(Simd.x(x, xOffset + i), acc0);
             acc1 = load(data, o + 2L * lanes).fma(Simd.x(x, xOffset + i + lanes), acc1);
-            acc2 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
-            acc3 = load(data, o + 6L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        for (; i <= n - lanes; i += lanes) {
-            acc0 = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc0);
-        }
-        float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        float sum = Simd.sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += Simd.f16(data, offset + 2L * i) * x[xOffset + i];
         }
@@ -63,11 +56,13 @@ public final class F16 implements WeightFormat, Quantizer {
     private static FloatVector load(MemorySegment data, long offset) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN)
                 .castShape(Simd.I, 0);
-        IntVector bits = h.and(0x8000_0000).or(h.and(0x7fff).lanewise(VectorOperators.LSHL, 13));
-        VectorMask<Integer> infOrNan = h.and(0x7c00).compare(VectorOperators.EQ, 0x7c00);
-        FloatVector finite = ((FloatVector) bits.reinterpretAsFloats()).mul(TWO_POW_112);
-        FloatVector special = (FloatVector) bits.or(0x7f80_0000).reinterpretAsFloats();
-        return finite.blend(special, infOrNan.cast(Simd.F));
+        // sign to bit 31, exponent and mantissa to bits 13..27 (the arithmetic shift smears the sign over 28..30,
+        // which the mask clears)
+        IntVector bits = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
+        // exponent 31 (inf, NaN): 0x7c00 + 0x400 carries into bit 15, spread to an all-ones binary32 exponent
+        IntVector special = h.and(0x7c00).add(0x400).lanewise(VectorOperators.LSHL, 16)
+                .lanewise(VectorOperators.ASHR, 8).and(0x7F80_0000);
+        return ((FloatVector) bits.or(special).reinterpretAsFloats()).mul(TWO_POW_112);
     }
 
     /** Round to nearest even, as ggml's {@code GGML_FP32_TO_FP16} (F16C {@code vcvtps2ph} or its software twin). */

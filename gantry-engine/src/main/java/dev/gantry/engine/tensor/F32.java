@@ -36,9 +36,6 @@ public final class F32 implements WeightFormat, Quantizer {
             acc2 = load(data, o + 8L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 12L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        for (; i <= n - lanes; i += lanes) {
-            acc0 = load(data, offset + 4L * i).fma(Simd.x(x, xOffset + i), acc0);
-        }
         float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {
             sum += data.get(Simd.LE_FLOAT, offset + 4L * i) * x[xOffset + i];

@@ -47,26 +47,27 @@ public final class IQ4_NL implements WeightFormat {
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.IQ4_NL.blockCount(n);
         ByteVector table = ByteVector.fromArray(Simd.B16, KVALUES, 0);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            int xb = xOffset + b * BLOCK;
-            ByteVector q = Simd.bytes16(data, o + 2);
-            FloatVector lo = dot16(q.and((byte) 0xF).selectFrom(table), x, xb);
-            FloatVector hi = dot16(q.lanewise(VectorOperators.LSHR, 4).selectFrom(table), x, xb + 16);
-            float d = Simd.f16(data, o);
-            acc0 = lo.fma(Simd.splat(d), acc0);
-            acc1 = hi.fma(Simd.splat(d), acc1);
+            acc = dot32(data, o + 2, table, x, xOffset + b * BLOCK).fma(Simd.splat(Simd.f16(data, o)), acc);
         }
-        return Simd.sum(acc0.add(acc1));
+        return Simd.sum(acc);
     }
 
-    /** Lane-wise products of sixteen signed byte weights with {@code x[xIndex..xIndex+16)}, summed into one vector. */
-    static FloatVector dot16(ByteVector w, float[] x, int xIndex) {
+    /**
+     * The 32 levels indexed by the nibbles of the 16 bytes at {@code qs} (low nibbles first), multiplied lane-wise
+     * with {@code x[xIndex..xIndex+32)} and summed into one vector. One loop over the two nibbles, not two copies:
+     * fewer vector call sites per method leave C2 the node budget to inline all of them.
+     */
+    static FloatVector dot32(MemorySegment data, long qs, ByteVector table, float[] x, int xIndex) {
+        ByteVector q = Simd.bytes16(data, qs);
         FloatVector sum = FloatVector.zero(Simd.F);
-        for (int p = 0; p < Simd.PARTS16; p++) {
-            sum = ((FloatVector) w.castShape(Simd.F, p)).fma(Simd.x(x, xIndex + p * Simd.LANES), sum);
+        for (int half = 0; half < 2; half++) {
+            ByteVector w = q.lanewise(VectorOperators.LSHR, 4 * half).and((byte) 0xF).selectFrom(table);
+            for (int p = 0; p < Simd.PARTS16; p++) {
+                sum = ((FloatVector) w.castShape(Simd.F, p)).fma(Simd.x(x, xIndex + 16 * half + p * Simd.LANES), sum);
+            }
         }
         return sum;
     }

@@ -3,7 +3,6 @@ package dev.gantry.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Non-linear 4-bit quants in super-blocks of 256 with 6-bit sub-block scales (ggml {@code block_iq4_xs}, 136 bytes):
@@ -55,21 +54,15 @@ public final class IQ4_XS implements WeightFormat {
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.IQ4_XS.blockCount(n);
         ByteVector table = ByteVector.fromArray(Simd.B16, IQ4_NL.KVALUES, 0);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             float d = Simd.f16(data, o);
             for (int ib = 0; ib < 8; ib++) {
-                int xb = xOffset + b * BLOCK + 32 * ib;
-                ByteVector q = Simd.bytes16(data, o + 8 + 16 * ib);
-                FloatVector lo = IQ4_NL.dot16(q.and((byte) 0xF).selectFrom(table), x, xb);
-                FloatVector hi = IQ4_NL.dot16(q.lanewise(VectorOperators.LSHR, 4).selectFrom(table), x, xb + 16);
-                float dl = d * scale(data, o, ib);
-                acc0 = lo.fma(Simd.splat(dl), acc0);
-                acc1 = hi.fma(Simd.splat(dl), acc1);
+                FloatVector sum = IQ4_NL.dot32(data, o + 8 + 16 * ib, table, x, xOffset + b * BLOCK + 32 * ib);
+                acc = sum.fma(Simd.splat(d * scale(data, o, ib)), acc);
             }
         }
-        return Simd.sum(acc0.add(acc1));
+        return Simd.sum(acc);
     }
 }

@@ -59,61 +59,35 @@ public final class Q2_K implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.Q2_K.blockCount(n);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
-        FloatVector accMin = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
+        FloatVector accMin = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             float d = Simd.f16(data, o + 80);
             float dmin = Simd.f16(data, o + 82);
-            for (int h = 0; h < 2; h++) {
-                for (int t = 0; t < 2; t++) {
-                    // the four sub-blocks k = 8h + 2j + t share these 16 bytes, one bit pair each
-                    int xk = xOffset + b * BLOCK + 16 * (8 * h + t);
-                    FloatVector s0 = FloatVector.zero(Simd.F);
-                    FloatVector s1 = s0;
-                    FloatVector s2 = s0;
-                    FloatVector s3 = s0;
-                    FloatVector x0 = s0;
-                    FloatVector x1 = s0;
-                    FloatVector x2 = s0;
-                    FloatVector x3 = s0;
-                    for (int g = 0; g < 16; g += Simd.B.length()) {
-                        ByteVector q = Simd.bytes(data, o + 16 + 32 * h + 16 * t + g);
-                        for (int p = 0; p < Simd.PARTS; p++) {
-                            IntVector v = Simd.widen(q, p);
-                            int e = xk + g + p * Simd.LANES;
-                            FloatVector xa = Simd.x(x, e);
-                            FloatVector xb = Simd.x(x, e + 32);
-                            FloatVector xc = Simd.x(x, e + 64);
-                            FloatVector xd = Simd.x(x, e + 96);
-                            s0 = Simd.toFloat(v.and(3)).fma(xa, s0);
-                            s1 = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 2).and(3)).fma(xb, s1);
-                            s2 = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 4).and(3)).fma(xc, s2);
-                            s3 = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 6).and(3)).fma(xd, s3);
-                            x0 = x0.add(xa);
-                            x1 = x1.add(xb);
-                            x2 = x2.add(xc);
-                            x3 = x3.add(xd);
-                        }
+            // one uniform loop over the sixteen sub-blocks k = 8h + 2j + t keeps the compiled kernel small enough
+            // for C2 to inline every vector call
+            for (int k = 0; k < 16; k++) {
+                long qs = o + 16 + 32 * (k >> 3) + 16 * (k & 1);
+                int shift = 2 * ((k >> 1) & 3);
+                int xk = xOffset + b * BLOCK + 16 * k;
+                FloatVector sum = FloatVector.zero(Simd.F);
+                FloatVector xsum = sum;
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector qb = Simd.bytes(data, qs + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, shift).and(3);
+                        FloatVector xv = Simd.x(x, xk + g + p * Simd.LANES);
+                        sum = Simd.toFloat(q).fma(xv, sum);
+                        xsum = xsum.add(xv);
                     }
-                    long sc = o + 8 * h + t;
-                    int c0 = Simd.u8(data, sc);
-                    int c1 = Simd.u8(data, sc + 2);
-                    int c2 = Simd.u8(data, sc + 4);
-                    int c3 = Simd.u8(data, sc + 6);
-                    acc0 = s0.fma(Simd.splat(d * (c0 & 0xF)), acc0);
-                    acc1 = s1.fma(Simd.splat(d * (c1 & 0xF)), acc1);
-                    acc0 = s2.fma(Simd.splat(d * (c2 & 0xF)), acc0);
-                    acc1 = s3.fma(Simd.splat(d * (c3 & 0xF)), acc1);
-                    accMin = x0.fma(Simd.splat(dmin * (c0 >> 4)), accMin);
-                    accMin = x1.fma(Simd.splat(dmin * (c1 >> 4)), accMin);
-                    accMin = x2.fma(Simd.splat(dmin * (c2 >> 4)), accMin);
-                    accMin = x3.fma(Simd.splat(dmin * (c3 >> 4)), accMin);
                 }
+                int sc = Simd.u8(data, o + k);
+                acc = sum.fma(Simd.splat(d * (sc & 0xF)), acc);
+                accMin = xsum.fma(Simd.splat(dmin * (sc >> 4)), accMin);
             }
         }
-        return Simd.sum(acc0.add(acc1).sub(accMin));
+        return Simd.sum(acc.sub(accMin));
     }
 
     /**

@@ -38,8 +38,9 @@ public final class Q3_K implements WeightFormat, Quantizer {
      * {@code kmask1}, {@code kmask2}.)
      */
     static int scale(MemorySegment data, long scales, int k) {
-        int low = k < 8 ? Simd.u8(data, scales + k) & 0xF : Simd.u8(data, scales + k - 8) >> 4;
-        int high = (Simd.u8(data, scales + 8 + k % 4) >> (2 * (k / 4))) & 3;
+        // branch-free: a branch on k inside the kernel's sub-block loop sends C2 into repeated deoptimization
+        int low = (Simd.u8(data, scales + (k & 7)) >> (4 * (k >> 3))) & 0xF;
+        int high = (Simd.u8(data, scales + 8 + (k & 3)) >> (2 * (k >> 2))) & 3;
         return low | (high << 4);
     }
 
@@ -73,50 +74,36 @@ public final class Q3_K implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.Q3_K.blockCount(n);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             float d = Simd.f16(data, o + 108);
+            // sub-block k = 8h + 2j + t: one uniform loop body keeps the compiled kernel small enough for C2 to
+            // inline every vector call
             for (int h = 0; h < 2; h++) {
                 for (int t = 0; t < 2; t++) {
-                    // the four sub-blocks k = 8h + 2j + t share these 16 quant bytes and 16 hmask bytes
-                    int xk = xOffset + b * BLOCK + 16 * (8 * h + t);
-                    FloatVector s0 = FloatVector.zero(Simd.F);
-                    FloatVector s1 = s0;
-                    FloatVector s2 = s0;
-                    FloatVector s3 = s0;
-                    for (int g = 0; g < 16; g += Simd.B.length()) {
-                        ByteVector q = Simd.bytes(data, o + 32 + 32 * h + 16 * t + g);
-                        ByteVector hm = Simd.bytes(data, o + 16 * t + g);
-                        for (int p = 0; p < Simd.PARTS; p++) {
-                            IntVector v = Simd.widen(q, p);
-                            IntVector hv = Simd.widen(hm, p);
-                            int e = xk + g + p * Simd.LANES;
-                            s0 = Simd.toFloat(quant(v, 0, hv, 4 * h)).fma(Simd.x(x, e), s0);
-                            s1 = Simd.toFloat(quant(v, 2, hv, 4 * h + 1)).fma(Simd.x(x, e + 32), s1);
-                            s2 = Simd.toFloat(quant(v, 4, hv, 4 * h + 2)).fma(Simd.x(x, e + 64), s2);
-                            s3 = Simd.toFloat(quant(v, 6, hv, 4 * h + 3)).fma(Simd.x(x, e + 96), s3);
+                    long qs = o + 32 + 32 * h + 16 * t;
+                    long hm = o + 16 * t;
+                    for (int j = 0; j < 4; j++) {
+                        int k = 8 * h + 2 * j + t;
+                        int xk = xOffset + b * BLOCK + 16 * k;
+                        FloatVector sum = FloatVector.zero(Simd.F);
+                        for (int g = 0; g < 16; g += Simd.B.length()) {
+                            ByteVector qb = Simd.bytes(data, qs + g);
+                            ByteVector hb = Simd.bytes(data, hm + g);
+                            for (int p = 0; p < Simd.PARTS; p++) {
+                                IntVector low = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, 2 * j).and(3);
+                                IntVector high = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, 4 * h + j).and(1);
+                                IntVector q = low.or(high.lanewise(VectorOperators.LSHL, 2)).sub(4);
+                                sum = Simd.toFloat(q).fma(Simd.x(x, xk + g + p * Simd.LANES), sum);
+                            }
                         }
+                        acc = sum.fma(Simd.splat(d * (scale(data, o + 96, k) - 32)), acc);
                     }
-                    int k = 8 * h + t;
-                    acc0 = s0.fma(Simd.splat(d * (scale(data, o + 96, k) - 32)), acc0);
-                    acc1 = s1.fma(Simd.splat(d * (scale(data, o + 96, k + 2) - 32)), acc1);
-                    acc0 = s2.fma(Simd.splat(d * (scale(data, o + 96, k + 4) - 32)), acc0);
-                    acc1 = s3.fma(Simd.splat(d * (scale(data, o + 96, k + 6) - 32)), acc1);
                 }
             }
         }
-        return Simd.sum(acc0.add(acc1));
-    }
-
-    /** ((q &gt;&gt; shift) &amp; 3) | (bit {@code bit} of hm) &lt;&lt; 2, minus 4: the signed quant in -4..3. */
-    private static IntVector quant(IntVector q, int shift, IntVector hm, int bit) {
-        IntVector low = q.lanewise(VectorOperators.LSHR, shift).and(3);
-        IntVector high = bit >= 2
-                ? hm.lanewise(VectorOperators.LSHR, bit - 2).and(4)
-                : hm.lanewise(VectorOperators.LSHL, 2 - bit).and(4);
-        return low.or(high).sub(4);
+        return Simd.sum(acc);
     }
 
     /**

@@ -53,16 +53,15 @@ public final class Q4_1 implements WeightFormat, Quantizer {
             int xb = xOffset + b * BLOCK;
             FloatVector qx = FloatVector.zero(Simd.F);
             FloatVector xs = qx;
-            for (int g = 0; g < 16; g += Simd.B.length()) {
-                ByteVector q = Simd.bytes(data, o + 4 + g);
-                for (int p = 0; p < Simd.PARTS; p++) {
-                    IntVector v = Simd.widen(q, p);
-                    int e = xb + g + p * Simd.LANES;
-                    FloatVector xl = Simd.x(x, e);
-                    FloatVector xh = Simd.x(x, e + 16);
-                    qx = Simd.toFloat(v.and(0xF)).fma(xl, qx);
-                    qx = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 4).and(0xF)).fma(xh, qx);
-                    xs = xs.add(xl).add(xh);
+            for (int half = 0; half < 2; half++) {
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector q = Simd.bytes(data, o + 4 + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector v = Simd.widen(q, p).lanewise(VectorOperators.LSHR, 4 * half).and(0xF);
+                        FloatVector xv = Simd.x(x, xb + 16 * half + g + p * Simd.LANES);
+                        qx = Simd.toFloat(v).fma(xv, qx);
+                        xs = xs.add(xv);
+                    }
                 }
             }
             acc = qx.fma(Simd.splat(Simd.f16(data, o)), acc);

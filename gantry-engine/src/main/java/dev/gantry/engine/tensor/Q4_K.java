@@ -55,39 +55,36 @@ public final class Q4_K implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.Q4_K.blockCount(n);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
-        FloatVector accMin = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
+        FloatVector accMin = acc;
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             float d = Simd.f16(data, o);
             float dmin = Simd.f16(data, o + 2);
-            for (int c = 0; c < 4; c++) {
-                int xc = xOffset + b * BLOCK + 64 * c;
-                FloatVector lo = FloatVector.zero(Simd.F);
-                FloatVector hi = lo;
-                FloatVector xsLo = lo;
-                FloatVector xsHi = lo;
+            long scales = ScaleMinK4.unpack(data, o + 4, false);
+            long mins = ScaleMinK4.unpack(data, o + 4, true);
+            // one uniform loop over the eight sub-blocks s (chunk s / 2, nibble s % 2) keeps the compiled kernel small
+            // enough for C2 to inline every vector call
+            for (int s = 0; s < 8; s++) {
+                long qs = o + 16 + 32 * (s >> 1);
+                int nibble = 4 * (s & 1);
+                int xs = xOffset + b * BLOCK + 32 * s;
+                FloatVector sum = FloatVector.zero(Simd.F);
+                FloatVector xsum = sum;
                 for (int g = 0; g < 32; g += Simd.B.length()) {
-                    ByteVector q = Simd.bytes(data, o + 16 + 32 * c + g);
+                    ByteVector qb = Simd.bytes(data, qs + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector v = Simd.widen(q, p);
-                        int e = xc + g + p * Simd.LANES;
-                        FloatVector xl = Simd.x(x, e);
-                        FloatVector xh = Simd.x(x, e + 32);
-                        lo = Simd.toFloat(v.and(0xF)).fma(xl, lo);
-                        hi = Simd.toFloat(v.lanewise(VectorOperators.LSHR, 4).and(0xF)).fma(xh, hi);
-                        xsLo = xsLo.add(xl);
-                        xsHi = xsHi.add(xh);
+                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        FloatVector xv = Simd.x(x, xs + g + p * Simd.LANES);
+                        sum = Simd.toFloat(q).fma(xv, sum);
+                        xsum = xsum.add(xv);
                     }
                 }
-                acc0 = lo.fma(Simd.splat(d * ScaleMinK4.scale(data, o + 4, 2 * c)), acc0);
-                acc1 = hi.fma(Simd.splat(d * ScaleMinK4.scale(data, o + 4, 2 * c + 1)), acc1);
-                accMin = xsLo.fma(Simd.splat(dmin * ScaleMinK4.min(data, o + 4, 2 * c)), accMin);
-                accMin = xsHi.fma(Simd.splat(dmin * ScaleMinK4.min(data, o + 4, 2 * c + 1)), accMin);
+                acc = sum.fma(Simd.splat(d * (int) ((scales >>> (8 * s)) & 0xFF)), acc);
+                accMin = xsum.fma(Simd.splat(dmin * (int) ((mins >>> (8 * s)) & 0xFF)), accMin);
             }
         }
-        return Simd.sum(acc0.add(acc1).sub(accMin));
+        return Simd.sum(acc.sub(accMin));
     }
 
     /**

@@ -59,18 +59,16 @@ public final class Q5_1 implements WeightFormat, Quantizer {
             int qh = data.get(Simd.LE_INT, o + 4);
             FloatVector qx = FloatVector.zero(Simd.F);
             FloatVector xs = qx;
-            for (int g = 0; g < 16; g += Simd.B.length()) {
-                ByteVector q = Simd.bytes(data, o + 8 + g);
-                for (int p = 0; p < Simd.PARTS; p++) {
-                    IntVector v = Simd.widen(q, p);
-                    int e = g + p * Simd.LANES;
-                    IntVector q0 = v.and(0xF).or(Q5_0.fifthBits(qh >>> e, lane));
-                    IntVector q1 = v.lanewise(VectorOperators.LSHR, 4).and(0xF).or(Q5_0.fifthBits(qh >>> (e + 16), lane));
-                    FloatVector xl = Simd.x(x, xb + e);
-                    FloatVector xh = Simd.x(x, xb + e + 16);
-                    qx = Simd.toFloat(q0).fma(xl, qx);
-                    qx = Simd.toFloat(q1).fma(xh, qx);
-                    xs = xs.add(xl).add(xh);
+            for (int half = 0; half < 2; half++) {
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector q = Simd.bytes(data, o + 8 + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        int e = 16 * half + g + p * Simd.LANES;
+                        IntVector v = Simd.widen(q, p).lanewise(VectorOperators.LSHR, 4 * half).and(0xF);
+                        FloatVector xv = Simd.x(x, xb + e);
+                        qx = Simd.toFloat(v.or(Q5_0.fifthBits(qh >>> e, lane))).fma(xv, qx);
+                        xs = xs.add(xv);
+                    }
                 }
             }
             acc = qx.fma(Simd.splat(Simd.f16(data, o)), acc);

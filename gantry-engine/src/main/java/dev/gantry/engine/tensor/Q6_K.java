@@ -72,51 +72,36 @@ public final class Q6_K implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.Q6_K.blockCount(n);
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
-        FloatVector acc2 = acc0;
-        FloatVector acc3 = acc0;
+        FloatVector acc = FloatVector.zero(Simd.F);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             float d = Simd.f16(data, o + 208);
-            for (int h = 0; h < 2; h++) {
-                for (int half = 0; half < 2; half++) {
-                    int l0 = 16 * half;
-                    int xs = xOffset + b * BLOCK + 128 * h + l0;
-                    FloatVector s1 = FloatVector.zero(Simd.F);
-                    FloatVector s2 = s1;
-                    FloatVector s3 = s1;
-                    FloatVector s4 = s1;
-                    for (int g = 0; g < 16; g += Simd.B.length()) {
-                        ByteVector low = Simd.bytes(data, o + 64 * h + l0 + g);
-                        ByteVector mid = Simd.bytes(data, o + 64 * h + 32 + l0 + g);
-                        ByteVector high = Simd.bytes(data, o + 128 + 32 * h + l0 + g);
-                        for (int p = 0; p < Simd.PARTS; p++) {
-                            IntVector lv = Simd.widen(low, p);
-                            IntVector mv = Simd.widen(mid, p);
-                            IntVector hv = Simd.widen(high, p);
-                            int e = xs + g + p * Simd.LANES;
-                            // (H >> 2k & 3) << 4, for k = 0..3, as one shift and one mask each
-                            IntVector q1 = lv.and(0xF).or(hv.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32);
-                            IntVector q2 = mv.and(0xF).or(hv.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32);
-                            IntVector q3 = lv.lanewise(VectorOperators.LSHR, 4).and(0xF).or(hv.and(0x30)).sub(32);
-                            IntVector q4 = mv.lanewise(VectorOperators.LSHR, 4).and(0xF)
-                                    .or(hv.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32);
-                            s1 = Simd.toFloat(q1).fma(Simd.x(x, e), s1);
-                            s2 = Simd.toFloat(q2).fma(Simd.x(x, e + 32), s2);
-                            s3 = Simd.toFloat(q3).fma(Simd.x(x, e + 64), s3);
-                            s4 = Simd.toFloat(q4).fma(Simd.x(x, e + 96), s4);
-                        }
+            // sub-block s = 8h + 2k + t: weights 128h + 32k + 16t + (0..15), see the class comment (k = 0..3 is
+            // q1..q4); one uniform loop keeps the compiled kernel small enough for C2 to inline every vector call
+            for (int s = 0; s < 16; s++) {
+                int h = s >> 3;
+                int k = (s >> 1) & 3;
+                int t = s & 1;
+                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
+                long high = o + 128 + 32 * h + 16 * t;
+                int nibble = 4 * (k >> 1);
+                int pair = 2 * k;
+                int xs = xOffset + b * BLOCK + 16 * s;
+                FloatVector sum = FloatVector.zero(Simd.F);
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector lb = Simd.bytes(data, low + g);
+                    ByteVector hb = Simd.bytes(data, high + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
+                        IntVector q = l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32);
+                        sum = Simd.toFloat(q).fma(Simd.x(x, xs + g + p * Simd.LANES), sum);
                     }
-                    long sc = o + 192 + 8 * h + half;
-                    acc0 = s1.fma(Simd.splat(d * scale(data, sc)), acc0);
-                    acc1 = s2.fma(Simd.splat(d * scale(data, sc + 2)), acc1);
-                    acc2 = s3.fma(Simd.splat(d * scale(data, sc + 4)), acc2);
-                    acc3 = s4.fma(Simd.splat(d * scale(data, sc + 6)), acc3);
                 }
+                acc = sum.fma(Simd.splat(d * scale(data, o + 192 + s)), acc);
             }
         }
-        return Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        return Simd.sum(acc);
     }
 
     /**

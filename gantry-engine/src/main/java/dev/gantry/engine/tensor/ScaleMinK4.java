@@ -34,6 +34,27 @@ final class ScaleMinK4 {
         return (Simd.u8(data, scales + j + 4) >> 4) | ((Simd.u8(data, scales + j) >> 6) << 4);
     }
 
+    /**
+     * All eight scales (or, with {@code mins}, all eight mins) of the 12 bytes at {@code scales}, scale j in byte j
+     * of the result: decoded at once and branch-free, as the kernels' sub-block loops need them (a branch on j
+     * inside those loops sends C2 into repeated deoptimization).
+     */
+    static long unpack(MemorySegment data, long scales, boolean mins) {
+        int a = data.get(Simd.LE_INT, scales);
+        int b = data.get(Simd.LE_INT, scales + 4);
+        int c = data.get(Simd.LE_INT, scales + 8);
+        int low;
+        int high;
+        if (mins) {
+            low = b & 0x3F3F_3F3F;
+            high = ((c >>> 4) & 0x0F0F_0F0F) | (((b >>> 6) & 0x0303_0303) << 4);
+        } else {
+            low = a & 0x3F3F_3F3F;
+            high = (c & 0x0F0F_0F0F) | (((a >>> 6) & 0x0303_0303) << 4);
+        }
+        return (low & 0xFFFF_FFFFL) | ((long) high << 32);
+    }
+
     /** Packs eight 6-bit scales and mins into 12 bytes at {@code scales}, as ggml's K quantizers do. */
     static void pack(int[] ls, int[] lm, MemorySegment data, long scales) {
         byte[] s = new byte[12];

@@ -20,6 +20,14 @@ import jdk.incubator.vector.VectorSpecies;
  * floats. Every quant array in a ggml block is a multiple of 16 bytes, so these groups never cross a block, whatever
  * the width. The float species is kept between 128 and 512 bits: below, nothing is gained; above (wide SVE), blocks of
  * 16 bytes would no longer fill a byte group.
+ *
+ * <p>NOTE: C2 inlines the Vector API calls of one compiled method only up to a node budget
+ * ({@code NodeCountInliningCutoff}, reached at about fifty calls); past it a call returns a boxed vector and the kernel
+ * runs ten to fifty times slower while staying correct. So kernels loop (over nibbles, sub-blocks) rather than repeat
+ * code, and C2 unrolls those loops after inlining; {@code KernelCompilationTest} checks every kernel. Products within a
+ * block go to a sum that starts from zero, so consecutive blocks' dependency chains overlap and only one FMA per
+ * block (or sub-block) is serial. Scale lookups inside sub-block loops are branch-free: a branch on the sub-block
+ * index there sent C2 into repeated deoptimization (Q3_K, Q4_K).
  */
 final class Simd {
 

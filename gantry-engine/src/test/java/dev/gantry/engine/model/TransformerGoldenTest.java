@@ -70,7 +70,10 @@ class TransformerGoldenTest {
             ModelConfig config = ModelConfig.from(file);
             Transformer model = new Transformer(config, ModelWeights.load(file, config), pool);
             int[] ids = c.allIds();
-            float[] logits = model.forward(ids, 0, model.newCache(ids.length), ids.length);
+            float[] logits;
+            try (var cache = model.newCache(ids.length)) {
+                logits = model.forward(ids, 0, cache, ids.length);
+            }
             int vocab = config.vocabSize();
             int[] positions = c.reportedPositions(file.metadata());
             Tolerance tol = Tolerance.forModel(c.model());

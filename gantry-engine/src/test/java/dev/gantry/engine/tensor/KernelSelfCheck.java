@@ -4,9 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 /**
- * The kernel-versus-reference checks of {@link WeightFormatTest} as a plain program, so {@link VectorWidthTest}
- * can run them in a JVM whose preferred vector width differs from this machine's. Prints the lane count and one
- * line per failure; exits 1 if anything failed.
+ * The kernel-versus-reference checks of {@link WeightFormatTest} as a plain program, so tests can run them in a
+ * JVM with other flags: {@link VectorWidthTest} with a narrower vector width, {@link KernelCompilationTest} with
+ * JIT diagnostics. Prints the lane count and one line per failure; exits 1 if anything failed.
  */
 final class KernelSelfCheck {
 
@@ -28,11 +28,20 @@ final class KernelSelfCheck {
                     failures += check(f, data, pad, x, 2, n, 1);
                 }
             }
-            // enough calls for the JIT to compile the kernel at this width
-            int n = 3 * Math.max(type.blockSize(), 32) + (type.blockSize() == 1 ? 5 : 0);
-            MemorySegment data = RandomBlocks.of(type, n, 1, rnd);
-            failures += check(f, data, 1, RandomBlocks.floats(n, rnd), 0, n, 10_000);
-            failures += unitVectors(f, data, 1, n);
+            // enough calls on realistic rows, row after row as a matrix-vector product walks them, for the JIT to
+            // compile the kernel at this width
+            int n = 16 * Math.max(type.blockSize(), 256) + (type.blockSize() == 1 ? 5 : 0);
+            int rows = 32;
+            long rowBytes = type.byteSize(n);
+            MemorySegment data = RandomBlocks.of(type, n * rows, 0, rnd);
+            if (f instanceof Quantizer q) {
+                // realistic scales: quantized Gaussian weights, as in a model file
+                for (int r = 0; r < rows; r++) {
+                    q.quantize(BlockBytes.gaussian(n, r), 0, data, r * rowBytes, n);
+                }
+            }
+            failures += warm(f, data, 0, rowBytes, rows, RandomBlocks.floats(n, rnd), n, 100);
+            failures += unitVectors(f, data, 0, n);
         }
         System.out.println("lanes=" + Simd.LANES + " failures=" + failures);
         System.exit(failures == 0 ? 0 : 1);
@@ -46,6 +55,27 @@ final class KernelSelfCheck {
                 System.out.println("FAIL " + f.type() + " n=" + n + " offset=" + offset + " call " + i
                         + ": dot " + dot + ", reference " + ref[0]);
                 return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code passes} matrix-vector products over all rows through {@link WeightFormat#dotRows}, each checked. */
+    private static int warm(WeightFormat f, MemorySegment data, long offset, long rowBytes, int rows, float[] x, int n,
+                            int passes) {
+        double[][] refs = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            refs[r] = WeightFormatTest.reference(f, data, offset + r * rowBytes, x, 0, n);
+        }
+        float[] out = new float[rows];
+        for (int i = 0; i < passes; i++) {
+            f.dotRows(data, offset, rowBytes, rows, x, 0, n, out, 0);
+            for (int r = 0; r < rows; r++) {
+                if (!(Math.abs(out[r] - refs[r][0]) <= 1e-5 * refs[r][1] + 1e-30)) {
+                    System.out.println("FAIL " + f.type() + " row " + r + " pass " + i + ": dot " + out[r]
+                            + ", reference " + refs[r][0]);
+                    return 1;
+                }
             }
         }
         return 0;

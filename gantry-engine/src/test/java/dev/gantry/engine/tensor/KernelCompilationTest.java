@@ -1,0 +1,44 @@
+package dev.gantry.engine.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards the way a Vector API kernel silently becomes ten to fifty times slower while staying correct: C2 stops
+ * inlining calls in a method past a node budget ({@code NodeCountInliningCutoff}, reached at about fifty Vector
+ * API calls), and a vector call it does not inline returns a boxed vector. Runs {@link KernelSelfCheck} in a
+ * child JVM with C2's inlining diagnostics and requires that no call site was refused for that reason.
+ */
+class KernelCompilationTest {
+
+    @Test
+    void everyKernelCompilesWithAllItsVectorCallsInlined() throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = List.of(java.toString(), "--add-modules", "jdk.incubator.vector",
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining", "-XX:+PrintCompilation",
+                "-cp", System.getProperty("java.class.path"), KernelSelfCheck.class.getName());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // read while it runs: the diagnostics are megabytes and would fill the pipe
+        byte[] out = child.getInputStream().readAllBytes();
+        boolean done = child.waitFor(300, TimeUnit.SECONDS);
+        if (!done) {
+            child.destroyForcibly();
+        }
+        String output = new String(out, StandardCharsets.UTF_8);
+        assertThat(done).as("child JVM finished").isTrue();
+        assertThat(output).contains("failures=0");
+        for (GgmlType type : WeightFormatTest.FORMATS) {
+            // PrintCompilation: "<time> <id> <flags> <tier> <method> (<size> bytes)"; tier 4 is C2
+            String c2 = "4       " + WeightFormat.of(type).getClass().getName() + "::dot ";
+            assertThat(output).as("C2 compiled %s.dot, so its inlining was checked", type).contains(c2);
+        }
+        List<String> cutoffs = output.lines().filter(l -> l.contains("NodeCountInliningCutoff")).toList();
+        assertThat(cutoffs).as("call sites C2 refused to inline for lack of node budget").isEmpty();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.gantry.knowledge.embed;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The embedding models a Knowledge Hub can use, by id. Models load lazily on first use (an ONNX model takes a
+ * second or two) and are shared by every collection that names them.
+ */
+public final class EmbedderCatalog {
+    private final Map<String, Supplier<Embedder>> factories;
+    private final String defaultId;
+    private final Map<String, Embedder> loaded = new ConcurrentHashMap<>();
+
+    /**
+     * @param factories model id to a factory for it
+     * @param defaultId the model new collections use unless they name one
+     */
+    public EmbedderCatalog(Map<String, Supplier<Embedder>> factories, String defaultId) {
+        if (!factories.containsKey(defaultId)) {
+            throw new IllegalArgumentException("default embedding model '" + defaultId + "' is not in " + factories.keySet());
+        }
+        this.factories = Map.copyOf(factories);
+        this.defaultId = defaultId;
+    }
+
+    /** The in-process ONNX models, all-MiniLM-L6-v2 (quantized) by default: it is 2.7 times faster than bge-small. */
+    public static EmbedderCatalog inProcess() {
+        return new EmbedderCatalog(Map.of(
+                InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q.id(), () -> new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q),
+                InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q.id(), () -> new InProcessEmbedder(InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q)),
+                InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q.id());
+    }
+
+    /** A catalog of already-built embedders, the first being the default. */
+    public static EmbedderCatalog of(Embedder first, Embedder... more) {
+        Map<String, Supplier<Embedder>> map = new java.util.LinkedHashMap<>();
+        map.put(first.id(), () -> first);
+        for (Embedder e : more) {
+            map.put(e.id(), () -> e);
+        }
+        return new EmbedderCatalog(map, first.id());
+    }
+
+    public String defaultId() {
+        return defaultId;
+    }
+
+    public List<String> ids() {
+        return factories.keySet().stream().sorted().toList();
+    }
+
+    public boolean contains(String id) {
+        return factories.containsKey(id);
+    }
+
+    /** The embedder with this id, loading it on first use. */
+    public Optional<Embedder> find(String id) {
+        Supplier<Embedder> factory = factories.get(id);
+        if (factory == null) {
+            return Optional.empty();
+        }
+        return Optional.of(loaded.computeIfAbsent(id, k -> factory.get()));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gantry.server;
+
+import dev.gantry.server.observe.HealthRoutes;
+import dev.gantry.server.openai.OpenAiRoutes;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The running HTTP server for one {@link ServedModel}. {@link #close()} drains: new requests get 503, in-flight
+ * ones have a grace period to finish, then the engine stops (cancelling what is left) and the model is not
+ * closed here, since the caller opened it.
+ */
+public final class GantryServer implements AutoCloseable {
+
+    /** How long in-flight requests may run on after a shutdown begins. */
+    static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final ServedModel model;
+    private final WebServer web;
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private GantryServer(ServedModel model, ServerConfig config) {
+        this.model = model;
+        OpenAiRoutes openAi = new OpenAiRoutes(model, config, draining::get);
+        HealthRoutes health = new HealthRoutes(() -> !draining.get());
+        HttpRouting.Builder routing = HttpRouting.builder();
+        health.register(routing);
+        openAi.register(routing);
+        openAi.registerFallback(routing);
+        this.web = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .backlog(8192)
+                .shutdownHook(false)
+                .shutdownGracePeriod(GRACE)
+                .routing(routing)
+                .build();
+    }
+
+    /**
+     * Starts listening; returns once the port is bound, or fails with an {@link IllegalStateException} naming the
+     * address (Helidon logs the failure and leaves the server unbound, reporting port -1).
+     */
+    public static GantryServer start(ServedModel model, ServerConfig config) {
+        GantryServer server = new GantryServer(model, config);
+        server.web.start();
+        if (!server.web.isRunning() || server.web.port() < 0) {
+            server.web.stop();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+                    + " (is the port in use, or the address not local?)");
+        }
+        return server;
+    }
+
+    /** The bound port (the real one when the configuration asked for 0). */
+    public int port() {
+        return web.port();
+    }
+
+    public ServedModel model() {
+        return model;
+    }
+
+    /** Stops accepting work, lets in-flight requests finish within the grace period, then stops the engine. */
+    @Override
+    public void close() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        web.stop();
+        model.engine().close();
+    }
+}

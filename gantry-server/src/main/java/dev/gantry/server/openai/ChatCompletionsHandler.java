@@ -1,0 +1,238 @@
+package dev.gantry.server.openai;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.engine.chat.ChatFormatter;
+import dev.gantry.engine.chat.ChatRequest;
+import dev.gantry.engine.chat.ParsedResponse;
+import dev.gantry.engine.chat.ToolCallParser;
+import dev.gantry.engine.chat.FormattedPrompt;
+import dev.gantry.engine.chat.jinja.TemplateException;
+import dev.gantry.engine.sampling.TokenChoice;
+import dev.gantry.server.ServedModel;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /v1/chat/completions}: the conversation rendered with the model's chat template
+ * ({@link ChatFormatter}, byte-identical to llama-server's {@code --jinja}), then generated like a completion.
+ */
+final class ChatCompletionsHandler {
+
+    private static final TypeReference<List<Map<String, Object>>> MESSAGES = new TypeReference<>() {
+    };
+
+    private final ServedModel model;
+    private final ObjectMapper mapper;
+
+    ChatCompletionsHandler(ServedModel model, ObjectMapper mapper) {
+        this.model = model;
+        this.mapper = mapper;
+    }
+
+    /**
+     * {@code POST /apply-template} (as llama-server has it): the exact prompt a chat request renders to, tools
+     * included, without generating; for debugging templates.
+     */
+    void applyTemplate(JsonRequest request, ServerResponse response) throws IOException {
+        ModelCheck.requireServed(request, model);
+        FormattedPrompt formatted = render(formatter(), request, ToolChoice.read(request, mapper));
+        response.header("Content-Type", "application/json");
+        response.send(mapper.writeValueAsBytes(Map.of("prompt", formatted.prompt())));
+    }
+
+    private ChatFormatter formatter() {
+        return model.chat().orElseThrow(() -> ApiException.invalid("model has no chat template:"
+                + " '" + model.id() + "' has no tokenizer.chat_template; start the server with --chat-template-file,"
+                + " or use /v1/completions", "messages", "no_chat_template"));
+    }
+
+    void handle(JsonRequest request, ServerResponse response) throws IOException, InterruptedException {
+        ModelCheck.requireServed(request, model);
+        ChatFormatter formatter = formatter();
+        GenerationOptions options = GenerationOptions.read(request, model.model().tokenizer().vocabSize(), true);
+        ToolChoice tools = ToolChoice.read(request, mapper);
+        FormattedPrompt formatted = render(formatter, request, tools);
+        int[] prompt = model.model().tokenizer().encode(formatted.prompt(), true, true);
+        RequestGenerations generations = RequestGenerations.submit(model, prompt, options, "messages");
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long created = System.currentTimeMillis() / 1000;
+        try {
+            Parse parse = tools.active() ? new Parse(formatted) : null;
+            if (options.stream()) {
+                stream(generations, options, id, created, response, parse);
+            } else {
+                answer(generations, options, id, created, response, parse);
+            }
+        } finally {
+            generations.cancel();
+        }
+    }
+
+    /** How to read tool calls out of an answer: the tool-call syntax the template uses. */
+    private record Parse(FormattedPrompt formatted) {
+
+        ParsedResponse apply(String text) {
+            return ToolCallParser.parse(text, formatted.format(), formatted.thinkingForcedOpen());
+        }
+    }
+
+    private FormattedPrompt render(ChatFormatter formatter, JsonRequest request, ToolChoice tools) {
+        JsonNode messages = request.field("messages")
+                .orElseThrow(() -> ApiException.invalid("messages is required", "messages"));
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw ApiException.invalid("messages must be a non-empty array of messages", "messages");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject()) {
+                throw JsonRequest.wrongType("messages[" + i + "]", "an object", m);
+            }
+            JsonNode role = m.get("role");
+            if (role == null || !role.isTextual()) {
+                throw ApiException.invalid("messages[" + i + "].role must be a string", "messages");
+            }
+            JsonNode content = m.get("content");
+            if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+                throw ApiException.invalid("messages[" + i + "].content must be a string, an array of parts or"
+                        + " null", "messages");
+            }
+        }
+        List<Map<String, Object>> list = mapper.convertValue(messages, MESSAGES);
+        try {
+            return formatter.format(ChatRequest.of(list, tools.tools(), LocalDateTime.now()));
+        } catch (TemplateException | IllegalArgumentException e) {
+            throw ApiException.invalid("the chat template rejected the conversation: " + e.getMessage(), "messages");
+        }
+    }
+
+    private void answer(RequestGenerations generations, GenerationOptions options, String id, long created,
+                        ServerResponse response, Parse parse) throws IOException, InterruptedException {
+        List<StringBuilder> texts = new ArrayList<>();
+        List<LogprobsJson> logprobs = new ArrayList<>();
+        String[] finish = new String[options.n()];
+        for (int i = 0; i < options.n(); i++) {
+            texts.add(new StringBuilder());
+            logprobs.add(new LogprobsJson(model.model().tokenizer()));
+        }
+        generations.run(new RequestGenerations.Listener() {
+            @Override
+            public void text(int index, String text) {
+                texts.get(index).append(text);
+            }
+
+            @Override
+            public void finish(int index, String reason) {
+                finish[index] = reason;
+            }
+
+            @Override
+            public void logprobs(int index, TokenChoice choice) {
+                logprobs.get(index).add(choice);
+            }
+        });
+        List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
+        for (int i = 0; i < options.n(); i++) {
+            Object lp = options.logprobs() >= 0 ? logprobs.get(i).chat() : null;
+            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message("assistant", texts.get(i).toString());
+            String reason = finish[i];
+            if (parse != null) {
+                ParsedResponse parsed = parse.apply(texts.get(i).toString());
+                if (!parsed.toolCalls().isEmpty()) {
+                    message = new ChatCompletionResponse.Message("assistant", parsed.content().isEmpty() ? null : parsed.content(),
+                            ToolChoice.toolCalls(parsed, id + "-" + i));
+                    reason = "tool_calls";
+                }
+            }
+            choices.add(new ChatCompletionResponse.Choice(i, message, lp, reason));
+        }
+        Usage usage = Usage.of(generations.promptTokens(), generations.completionTokens());
+        response.header("Content-Type", "application/json");
+        response.send(mapper.writeValueAsBytes(ChatCompletionResponse.of(id, created, model.id(), choices, usage)));
+    }
+
+    /**
+     * Streams the answer. With tools, a choice's text is held until it ends, since a tool call can only be told
+     * from content once complete; then its content and its {@code tool_calls} go out as deltas.
+     */
+    private void stream(RequestGenerations generations, GenerationOptions options, String id, long created,
+                        ServerResponse response, Parse parse) throws IOException, InterruptedException {
+        List<StringBuilder> held = new ArrayList<>();
+        for (int i = 0; i < options.n(); i++) {
+            held.add(new StringBuilder());
+        }
+        try (SseStream sse = new SseStream(response, mapper)) {
+            for (int i = 0; i < options.n(); i++) {
+                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(i,
+                        new ChatCompletionChunk.Delta("assistant", ""), null, null)));
+            }
+            try {
+                generations.run(new RequestGenerations.Listener() {
+                    @Override
+                    public void text(int index, String text) throws IOException {
+                        if (parse != null) {
+                            held.get(index).append(text);
+                            return;
+                        }
+                        sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                new ChatCompletionChunk.Delta(null, text), null, null)));
+                    }
+
+                    @Override
+                    public void finish(int index, String reason) throws IOException {
+                        String finish = reason;
+                        if (parse != null) {
+                            ParsedResponse parsed = parse.apply(held.get(index).toString());
+                            String content = parsed.toolCalls().isEmpty() ? held.get(index).toString() : parsed.content();
+                            if (!content.isEmpty()) {
+                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                        new ChatCompletionChunk.Delta(null, content), null, null)));
+                            }
+                            if (!parsed.toolCalls().isEmpty()) {
+                                List<Object> calls = new ArrayList<>();
+                                int n = 0;
+                                for (Object call : ToolChoice.toolCalls(parsed, id + "-" + index)) {
+                                    @SuppressWarnings("unchecked")
+                                    Map<String, Object> indexed = new java.util.LinkedHashMap<>((Map<String, Object>) call);
+                                    indexed.put("index", n++);
+                                    calls.add(indexed);
+                                }
+                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                        new ChatCompletionChunk.Delta(null, null, calls), null, null)));
+                                finish = "tool_calls";
+                            }
+                        }
+                        sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                new ChatCompletionChunk.Delta(null, null), null, finish)));
+                    }
+
+                    @Override
+                    public void logprobs(int index, TokenChoice choice) throws IOException {
+                        LogprobsJson one = new LogprobsJson(model.model().tokenizer());
+                        one.add(choice);
+                        sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                new ChatCompletionChunk.Delta(null, ""), one.chat(), null)));
+                    }
+                });
+            } catch (ApiException e) {
+                sse.send(e.body());
+                return;
+            }
+            if (options.includeUsage()) {
+                sse.send(ChatCompletionChunk.of(id, created, model.id(), List.of(),
+                        Usage.of(generations.promptTokens(), generations.completionTokens())));
+            }
+            sse.done();
+        }
+    }
+
+    private ChatCompletionChunk chunk(String id, long created, ChatCompletionChunk.Choice choice) {
+        return ChatCompletionChunk.of(id, created, model.id(), List.of(choice), null);
+    }
+}

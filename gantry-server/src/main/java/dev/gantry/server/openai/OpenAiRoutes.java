@@ -1,0 +1,181 @@
+package dev.gantry.server.openai;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.server.ServedModel;
+import dev.gantry.server.ServerConfig;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code /v1} routes and what every request goes through before a handler sees it: the API key, the drain
+ * state, the body limit, JSON parsing; and the mapping of every failure to an OpenAI error body, so no request
+ * ever gets Helidon's plain-text error pages. Unknown paths are 404 and known paths with the wrong method 405.
+ */
+public final class OpenAiRoutes {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiRoutes.class.getName());
+    /** Requests are flat objects; deeper JSON is hostile, and refusing it early keeps parsing cheap. */
+    private static final int MAX_NESTING = 64;
+
+    private final ServedModel model;
+    private final ServerConfig config;
+    private final BooleanSupplier draining;
+    private final ObjectMapper mapper;
+    private final CompletionsHandler completions;
+    private final ChatCompletionsHandler chat;
+
+    /** A step that reads the parsed body and answers. */
+    private interface Endpoint {
+        void handle(JsonRequest request, ServerResponse response) throws Exception;
+    }
+
+    public OpenAiRoutes(ServedModel model, ServerConfig config, BooleanSupplier draining) {
+        this.model = model;
+        this.config = config;
+        this.draining = draining;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        this.completions = new CompletionsHandler(model, mapper);
+        this.chat = new ChatCompletionsHandler(model, mapper);
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.get("/v1/models", guarded((req, res) -> sendJson(res, 200, ModelList.of(List.of(
+                new ModelList.Model(model.id(), "model", System.currentTimeMillis() / 1000, "gantry"))))));
+        routing.any("/v1/models", methodNotAllowed("GET"));
+        routing.post("/v1/completions", guarded(withBody(completions::handle)));
+        routing.any("/v1/completions", methodNotAllowed("POST"));
+        routing.post("/v1/chat/completions", guarded(withBody(chat::handle)));
+        routing.any("/v1/chat/completions", methodNotAllowed("POST"));
+        routing.post("/apply-template", guarded(withBody(chat::applyTemplate)));
+        routing.any("/apply-template", methodNotAllowed("POST"));
+    }
+
+    /** The last route: whatever nothing else matched. */
+    public void registerFallback(HttpRouting.Builder routing) {
+        routing.any((req, res) -> sendError(res, ApiException.notFound("no route for " + req.prologue().method().text()
+                + " " + req.path().path(), null, "unknown_url")));
+    }
+
+    private Handler methodNotAllowed(String allowed) {
+        return (req, res) -> {
+            res.header(HeaderNames.ALLOW, allowed);
+            sendError(res, new ApiException(405, "invalid_request_error", req.prologue().method().text() + " is not"
+                    + " allowed on " + req.path().path() + "; use " + allowed, null, "method_not_allowed", null));
+        };
+    }
+
+    private interface RawEndpoint {
+        void handle(ServerRequest req, ServerResponse res) throws Exception;
+    }
+
+    private RawEndpoint withBody(Endpoint endpoint) {
+        return (req, res) -> endpoint.handle(JsonRequest.parse(readBody(req), mapper), res);
+    }
+
+    private Handler guarded(RawEndpoint endpoint) {
+        return (req, res) -> {
+            try {
+                authorize(req);
+                if (draining.getAsBoolean()) {
+                    throw ApiException.unavailable("the server is shutting down");
+                }
+                endpoint.handle(req, res);
+            } catch (ApiException e) {
+                sendError(res, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                sendError(res, ApiException.unavailable("the request was interrupted"));
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "client connection failed", e);
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "request failed", e);
+                sendError(res, ApiException.internal("internal error: " + e));
+            }
+        };
+    }
+
+    private void authorize(ServerRequest req) {
+        if (config.apiKey() == null) {
+            return;
+        }
+        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("missing API key: send the header 'Authorization: Bearer <key>'");
+        }
+        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        // Constant-time, so the key cannot be guessed byte by byte from response times.
+        if (!MessageDigest.isEqual(given, config.apiKey().getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.unauthorized("incorrect API key provided");
+        }
+    }
+
+    /** The body, refused with 413 past the limit, whether a Content-Length announced it or not. */
+    private byte[] readBody(ServerRequest req) throws IOException {
+        long limit = config.maxBodyBytes();
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > limit) {
+            throw tooLarge(limit);
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) {
+                throw tooLarge(limit);
+            }
+            return body;
+        }
+    }
+
+    private static ApiException tooLarge(long limit) {
+        return new ApiException(413, "invalid_request_error", "the request body is larger than " + limit + " bytes",
+                null, "request_too_large", null);
+    }
+
+    void sendJson(ServerResponse res, int status, Object body) throws IOException {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(mapper.writeValueAsBytes(body));
+    }
+
+    /** Writes an error body unless the response is already going out (streams report errors as events). */
+    public void sendError(ServerResponse res, ApiException e) {
+        if (res.isSent()) {
+            return;
+        }
+        try {
+            if (e.retryAfterSeconds() != null) {
+                res.header(HeaderNames.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+            }
+            sendJson(res, e.status(), e.body());
+        } catch (IOException | RuntimeException io) {
+            LOG.log(Level.FINE, "could not send an error response", io);
+        }
+    }
+}
