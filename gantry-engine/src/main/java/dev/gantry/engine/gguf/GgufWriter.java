@@ -332,7 +332,7 @@ public final class GgufWriter implements AutoCloseable {
         GgufTensorInfo info = beginPart(name, (long) values.length * Float.BYTES);
         guarded(() -> {
             ByteBuffer buffer = staging();
-            MemorySegment stage = MemorySegment.ofBuffer(buffer);
+            MemorySegment stage = MemorySegment.ofBuffer(buffer.clear());
             int perChunk = buffer.capacity() / Float.BYTES;
             for (int from = 0; from < values.length; from += perChunk) {
                 int n = Math.min(perChunk, values.length - from);
@@ -444,7 +444,7 @@ public final class GgufWriter implements AutoCloseable {
         }
         // A heap segment over a non-byte array (e.g. float[]) has no ByteBuffer view: stage it.
         ByteBuffer buffer = staging();
-        MemorySegment stage = MemorySegment.ofBuffer(buffer);
+        MemorySegment stage = MemorySegment.ofBuffer(buffer.clear());
         for (long off = 0; off < part.byteSize(); off += buffer.capacity()) {
             int n = (int) Math.min(buffer.capacity(), part.byteSize() - off);
             MemorySegment.copy(part, off, stage, 0, n);
