@@ -114,36 +114,15 @@ final class ChatCompletionsHandler {
 
     private void answer(RequestGenerations generations, GenerationOptions options, String id, long created,
                         ServerResponse response, Parse parse) throws IOException, InterruptedException {
-        List<StringBuilder> texts = new ArrayList<>();
-        List<LogprobsJson> logprobs = new ArrayList<>();
-        String[] finish = new String[options.n()];
-        for (int i = 0; i < options.n(); i++) {
-            texts.add(new StringBuilder());
-            logprobs.add(new LogprobsJson(model.model().tokenizer()));
-        }
-        generations.run(new RequestGenerations.Listener() {
-            @Override
-            public void text(int index, String text) {
-                texts.get(index).append(text);
-            }
-
-            @Override
-            public void finish(int index, String reason) {
-                finish[index] = reason;
-            }
-
-            @Override
-            public void logprobs(int index, TokenChoice choice) {
-                logprobs.get(index).add(choice);
-            }
-        });
+        List<RequestGenerations.Choice> done = generations.collect();
         List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
-        for (int i = 0; i < options.n(); i++) {
-            Object lp = options.logprobs() >= 0 ? logprobs.get(i).chat() : null;
-            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message("assistant", texts.get(i).toString());
-            String reason = finish[i];
+        for (int i = 0; i < done.size(); i++) {
+            RequestGenerations.Choice c = done.get(i);
+            Object lp = options.logprobs() >= 0 ? c.logprobs().chat() : null;
+            ChatCompletionResponse.Message message = new ChatCompletionResponse.Message("assistant", c.text());
+            String reason = c.finishReason();
             if (parse != null) {
-                ParsedResponse parsed = parse.apply(texts.get(i).toString());
+                ParsedResponse parsed = parse.apply(c.text());
                 if (!parsed.toolCalls().isEmpty()) {
                     message = new ChatCompletionResponse.Message("assistant", parsed.content().isEmpty() ? null : parsed.content(),
                             ToolChoice.toolCalls(parsed, id + "-" + i));

@@ -36,33 +36,12 @@ final class CompletionsHandler {
             if (options.stream()) {
                 stream(generations, options, id, created, response);
             } else {
-                List<StringBuilder> texts = new ArrayList<>();
-                List<LogprobsJson> logprobs = new ArrayList<>();
-                String[] finish = new String[options.n()];
-                for (int i = 0; i < options.n(); i++) {
-                    texts.add(new StringBuilder());
-                    logprobs.add(new LogprobsJson(model.model().tokenizer()));
-                }
-                generations.run(new RequestGenerations.Listener() {
-                    @Override
-                    public void text(int index, String text) {
-                        texts.get(index).append(text);
-                    }
-
-                    @Override
-                    public void finish(int index, String reason) {
-                        finish[index] = reason;
-                    }
-
-                    @Override
-                    public void logprobs(int index, TokenChoice choice) {
-                        logprobs.get(index).add(choice);
-                    }
-                });
                 List<CompletionResponse.Choice> choices = new ArrayList<>();
-                for (int i = 0; i < options.n(); i++) {
-                    Object lp = options.logprobs() >= 0 ? logprobs.get(i).completions(0) : null;
-                    choices.add(new CompletionResponse.Choice(i, texts.get(i).toString(), lp, finish[i]));
+                List<RequestGenerations.Choice> done = generations.collect();
+                for (int i = 0; i < done.size(); i++) {
+                    RequestGenerations.Choice c = done.get(i);
+                    Object lp = options.logprobs() >= 0 ? c.logprobs().completions(0) : null;
+                    choices.add(new CompletionResponse.Choice(i, c.text(), lp, c.finishReason()));
                 }
                 Usage usage = Usage.of(generations.promptTokens(), generations.completionTokens());
                 response.header("Content-Type", "application/json");

@@ -158,6 +158,43 @@ final class RequestGenerations {
         }
     }
 
+    /** One finished choice of a non-streaming answer. */
+    record Choice(String text, String finishReason, LogprobsJson logprobs) {
+    }
+
+    /** Runs every choice to its end, as {@link #run}, and returns each choice's whole text, finish and log-probabilities. */
+    List<Choice> collect() throws IOException, InterruptedException {
+        int n = generations.size();
+        StringBuilder[] texts = new StringBuilder[n];
+        LogprobsJson[] logprobs = new LogprobsJson[n];
+        String[] finish = new String[n];
+        for (int i = 0; i < n; i++) {
+            texts[i] = new StringBuilder();
+            logprobs[i] = new LogprobsJson(model.model().tokenizer());
+        }
+        run(new Listener() {
+            @Override
+            public void text(int index, String text) {
+                texts[index].append(text);
+            }
+
+            @Override
+            public void finish(int index, String reason) {
+                finish[index] = reason;
+            }
+
+            @Override
+            public void logprobs(int index, TokenChoice choice) {
+                logprobs[index].add(choice);
+            }
+        });
+        List<Choice> choices = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            choices.add(new Choice(texts[i].toString(), finish[i], logprobs[i]));
+        }
+        return choices;
+    }
+
     /** Cancels every choice that has not ended. */
     void cancel() {
         for (int i = 0; i < generations.size(); i++) {
