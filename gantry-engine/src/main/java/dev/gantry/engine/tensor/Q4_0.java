@@ -66,6 +66,55 @@ public final class Q4_0 implements WeightFormat, Quantizer {
         return Simd.sum(acc);
     }
 
+    /** Four tokens at a time, each with exactly {@link #dot}'s operations. */
+    @Override
+    public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
+                          float[] out, int outOffset, int outStride) {
+        TokenTiles.run(this, 4, Q4_0::dot4, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+    }
+
+    private static void dot4(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+                             float[] out, int o0, int outStride) {
+        int nb = GgmlType.Q4_0.blockCount(n);
+        int x1 = x0 + xStride;
+        int x2 = x1 + xStride;
+        int x3 = x2 + xStride;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            FloatVector s0 = FloatVector.zero(Simd.F);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int half = 0; half < 2; half++) {
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector q = Simd.bytes(data, o + 2 + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector v = Simd.widen(q, p).lanewise(VectorOperators.LSHR, 4 * half).and(0xF).sub(8);
+                        FloatVector w = Simd.toFloat(v);
+                        int i = b * BLOCK + 16 * half + g + p * Simd.LANES;
+                        s0 = w.fma(Simd.x(x, x0 + i), s0);
+                        s1 = w.fma(Simd.x(x, x1 + i), s1);
+                        s2 = w.fma(Simd.x(x, x2 + i), s2);
+                        s3 = w.fma(Simd.x(x, x3 + i), s3);
+                    }
+                }
+            }
+            FloatVector d = Simd.splat(Simd.f16(data, o));
+            a0 = s0.fma(d, a0);
+            a1 = s1.fma(d, a1);
+            a2 = s2.fma(d, a2);
+            a3 = s3.fma(d, a3);
+        }
+        out[o0] = Simd.sum(a0);
+        out[o0 + outStride] = Simd.sum(a1);
+        out[o0 + 2 * outStride] = Simd.sum(a2);
+        out[o0 + 3 * outStride] = Simd.sum(a3);
+    }
+
     /**
      * As ggml {@code quantize_row_q4_0_ref}: d = (the value of largest magnitude) / -8, so that value maps to
      * quant 0 exactly, and q = min(15, (int) (x / d + 8.5)).

@@ -88,6 +88,64 @@ public final class Q4_K implements WeightFormat, Quantizer {
     }
 
     /**
+     * Two tokens at a time (each keeps four accumulators: the scaled sum, the sum of x for the mins, and their
+     * totals), each with exactly {@link #dot}'s operations.
+     */
+    @Override
+    public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
+                          float[] out, int outOffset, int outStride) {
+        TokenTiles.run(this, 2, Q4_K::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+    }
+
+    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+                             float[] out, int o0, int outStride) {
+        int nb = GgmlType.Q4_K.blockCount(n);
+        int x1 = x0 + xStride;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector m0 = a0;
+        FloatVector a1 = a0;
+        FloatVector m1 = a0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o);
+            float dmin = Simd.f16(data, o + 2);
+            long scales = ScaleMinK4.unpack(data, o + 4, false);
+            long mins = ScaleMinK4.unpack(data, o + 4, true);
+            for (int s = 0; s < 8; s++) {
+                long qs = o + 16 + 32 * (s >> 1);
+                int nibble = 4 * (s & 1);
+                int xs = b * BLOCK + 32 * s;
+                FloatVector s0 = FloatVector.zero(Simd.F);
+                FloatVector xs0 = s0;
+                FloatVector s1 = s0;
+                FloatVector xs1 = s0;
+                for (int g = 0; g < 32; g += Simd.B.length()) {
+                    ByteVector qb = Simd.bytes(data, qs + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        FloatVector w = Simd.toFloat(q);
+                        int i = xs + g + p * Simd.LANES;
+                        FloatVector v0 = Simd.x(x, x0 + i);
+                        FloatVector v1 = Simd.x(x, x1 + i);
+                        s0 = w.fma(v0, s0);
+                        xs0 = xs0.add(v0);
+                        s1 = w.fma(v1, s1);
+                        xs1 = xs1.add(v1);
+                    }
+                }
+                FloatVector scale = Simd.splat(d * (int) ((scales >>> (8 * s)) & 0xFF));
+                FloatVector min = Simd.splat(dmin * (int) ((mins >>> (8 * s)) & 0xFF));
+                a0 = s0.fma(scale, a0);
+                m0 = xs0.fma(min, m0);
+                a1 = s1.fma(scale, a1);
+                m1 = xs1.fma(min, m1);
+            }
+        }
+        out[o0] = Simd.sum(a0.sub(m0));
+        out[o0 + outStride] = Simd.sum(a1.sub(m1));
+    }
+
+    /**
      * As ggml {@code quantize_row_q4_K_ref}: per sub-block a weighted min/scale fit
      * ({@link ScaleSearch#makeQkx2Quants}, weights |x| + rms), the scales and mins then quantized to 6 bits against
      * their maxima, and the quants recomputed against the rounded scales.

@@ -65,6 +65,54 @@ public final class Q6_K implements WeightFormat, Quantizer {
         }
     }
 
+    /** Two tokens at a time (four would overrun C2's inlining budget), each with exactly {@link #dot}'s operations. */
+    @Override
+    public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
+                          float[] out, int outOffset, int outStride) {
+        TokenTiles.run(this, 2, Q6_K::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+    }
+
+    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+                             float[] out, int o0, int outStride) {
+        int nb = GgmlType.Q6_K.blockCount(n);
+        int x1 = x0 + xStride;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o + 208);
+            for (int s = 0; s < 16; s++) {
+                int h = s >> 3;
+                int k = (s >> 1) & 3;
+                int t = s & 1;
+                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
+                long high = o + 128 + 32 * h + 16 * t;
+                int nibble = 4 * (k >> 1);
+                int pair = 2 * k;
+                int xs = b * BLOCK + 16 * s;
+                FloatVector s0 = FloatVector.zero(Simd.F);
+                FloatVector s1 = s0;
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector lb = Simd.bytes(data, low + g);
+                    ByteVector hb = Simd.bytes(data, high + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
+                        FloatVector w = Simd.toFloat(l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32));
+                        int i = xs + g + p * Simd.LANES;
+                        s0 = w.fma(Simd.x(x, x0 + i), s0);
+                        s1 = w.fma(Simd.x(x, x1 + i), s1);
+                    }
+                }
+                FloatVector scale = Simd.splat(d * scale(data, o + 192 + s));
+                a0 = s0.fma(scale, a0);
+                a1 = s1.fma(scale, a1);
+            }
+        }
+        out[o0] = Simd.sum(a0);
+        out[o0 + outStride] = Simd.sum(a1);
+    }
+
     private static int scale(MemorySegment data, long at) {
         return data.get(ValueLayout.JAVA_BYTE, at);
     }

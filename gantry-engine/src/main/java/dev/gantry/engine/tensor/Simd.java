@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -103,7 +104,29 @@ final class Simd {
         return FloatVector.broadcast(F, v);
     }
 
+    /**
+     * The sum of the lanes by a fixed tree: lane i adds lane i ^ k for k = LANES / 2 down to 1. Not
+     * {@code reduceLanes(ADD)}, whose order is unspecified and differs between the interpreter and C2: a row's dot
+     * product would then change with the JIT tier, and a batch would stop matching the same sequence run alone.
+     */
     static float sum(FloatVector v) {
-        return v.reduceLanes(VectorOperators.ADD);
+        FloatVector s = v;
+        if (LANES >= 16) {
+            s = s.add(s.rearrange(SWAP_8));
+        }
+        if (LANES >= 8) {
+            s = s.add(s.rearrange(SWAP_4));
+        }
+        s = s.add(s.rearrange(SWAP_2));
+        return s.add(s.rearrange(SWAP_1)).lane(0);
+    }
+
+    private static final VectorShuffle<Float> SWAP_8 = swap(8);
+    private static final VectorShuffle<Float> SWAP_4 = swap(4);
+    private static final VectorShuffle<Float> SWAP_2 = swap(2);
+    private static final VectorShuffle<Float> SWAP_1 = swap(1);
+
+    private static VectorShuffle<Float> swap(int k) {
+        return VectorShuffle.fromOp(F, i -> (i ^ k) % LANES);
     }
 }

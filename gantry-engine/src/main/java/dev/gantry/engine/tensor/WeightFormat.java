@@ -32,6 +32,19 @@ public interface WeightFormat {
         }
     }
 
+    /**
+     * One row against several activation vectors (the tokens of a batch): for {@code t < tokens},
+     * {@code out[outOffset + t * outStride] = row . x[xOffset + t * xStride ..]}. Each result is bit-identical to
+     * {@link #dot} for that token alone, so a batch computes exactly what its sequences would alone; formats
+     * override this to unpack each weight block once for a tile of tokens.
+     */
+    default void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
+                           float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < tokens; t++) {
+            out[outOffset + t * outStride] = dot(data, offset, x, xOffset + t * xStride, n);
+        }
+    }
+
     /** The format for a type, or an {@link UnsupportedOperationException} naming it. */
     static WeightFormat of(GgmlType type) {
         return WeightFormats.of(type);

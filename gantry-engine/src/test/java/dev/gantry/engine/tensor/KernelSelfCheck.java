@@ -41,6 +41,7 @@ final class KernelSelfCheck {
                 }
             }
             failures += warm(f, data, 0, rowBytes, rows, RandomBlocks.floats(n, rnd), n, 100);
+            failures += warmTokens(f, data, rowBytes, rows, RandomBlocks.floats(4 * n, rnd), n, 30);
             failures += unitVectors(f, data, 0, n);
         }
         System.out.println("lanes=" + Simd.LANES + " failures=" + failures);
@@ -75,6 +76,26 @@ final class KernelSelfCheck {
                     System.out.println("FAIL " + f.type() + " row " + r + " pass " + i + ": dot " + out[r]
                             + ", reference " + refs[r][0]);
                     return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** {@code passes} products of every row with four tokens through {@link WeightFormat#dotTokens}, each checked. */
+    private static int warmTokens(WeightFormat f, MemorySegment data, long rowBytes, int rows, float[] x, int n,
+                                  int passes) {
+        float[] out = new float[4];
+        for (int i = 0; i < passes; i++) {
+            for (int r = 0; r < rows; r++) {
+                f.dotTokens(data, r * rowBytes, x, 0, n, 4, n, out, 0, 1);
+                for (int t = 0; t < 4; t++) {
+                    float alone = f.dot(data, r * rowBytes, x, t * n, n);
+                    if (out[t] != alone) {
+                        System.out.println("FAIL " + f.type() + " row " + r + " token " + t + ": dotTokens " + out[t]
+                                + ", dot alone " + alone);
+                        return 1;
+                    }
                 }
             }
         }

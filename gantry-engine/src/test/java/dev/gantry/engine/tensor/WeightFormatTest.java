@@ -169,9 +169,28 @@ class WeightFormatTest {
         float[] out = new float[rows + 1];
         f.dotRows(data, 2, stride, rows, x, 0, n, out, 1);
         for (int r = 0; r < rows; r++) {
-            // equal up to summation order: an interpreted and a JIT-compiled reduction may round differently
-            float expected = f.dot(data, 2 + r * stride, x, 0, n);
-            assertThat(out[r + 1]).isCloseTo(expected, offset(1e-6f * Math.abs(expected)));
+            assertThat(out[r + 1]).isEqualTo(f.dot(data, 2 + r * stride, x, 0, n));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void dotTokensGivesEveryTokenExactlyItsOwnDot(GgmlType type) {
+        Random rnd = new Random(11 + type.ordinal());
+        WeightFormat f = WeightFormat.of(type);
+        int n = 3 * Math.max(type.blockSize(), 32) + (type.blockSize() == 1 ? 5 : 0);
+        MemorySegment data = RandomBlocks.of(type, n, 3, rnd);
+        int xStride = n + 7;
+        // every tile width and remainder the formats use (1, 2, 4 and the leftovers of 7 tokens)
+        for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 9}) {
+            float[] x = RandomBlocks.floats(2 + tokens * xStride, rnd);
+            int outStride = 3;
+            float[] out = new float[1 + tokens * outStride];
+            f.dotTokens(data, 3, x, 2, xStride, tokens, n, out, 1, outStride);
+            for (int t = 0; t < tokens; t++) {
+                assertThat(out[1 + t * outStride]).as("%s token %d of %d", type, t, tokens)
+                        .isEqualTo(f.dot(data, 3, x, 2 + t * xStride, n));
+            }
         }
     }
 

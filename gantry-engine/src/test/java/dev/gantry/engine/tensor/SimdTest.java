@@ -1,0 +1,37 @@
+package dev.gantry.engine.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+class SimdTest {
+
+    /** The order {@link Simd#sum} promises: lane i adds lane i ^ k, for k from half the lanes down to 1. */
+    private static float tree(float[] lanes) {
+        float[] s = lanes.clone();
+        for (int k = s.length / 2; k >= 1; k /= 2) {
+            float[] next = new float[s.length];
+            for (int i = 0; i < s.length; i++) {
+                next[i] = s[i] + s[i ^ k];
+            }
+            s = next;
+        }
+        return s[0];
+    }
+
+    @Test
+    void theLaneSumFollowsItsFixedTreeWhateverTheJitTier() {
+        // values of mixed magnitude, so any other order rounds differently; many calls, so C2 compiles the sum
+        Random rnd = new Random(3);
+        float[] lanes = new float[Simd.LANES];
+        for (int round = 0; round < 50_000; round++) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
+            }
+            float sum = Simd.sum(FloatVector.fromArray(Simd.F, lanes, 0));
+            assertThat(sum).as("round %d", round).isEqualTo(tree(lanes));
+        }
+    }
+}
