@@ -36,16 +36,14 @@ public final class F16 implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         GgmlType.F16.blockCount(n);
-        final int lanes = Simd.LANES;
-        FloatVector acc0 = FloatVector.zero(Simd.F);
-        FloatVector acc1 = acc0;
+        // one accumulator: the conversion, not the FMA latency, bounds this loop, and a small body leaves the tile
+        // kernels below room within C2's inlining budget
+        FloatVector acc = FloatVector.zero(Simd.F);
         int i = 0;
-        for (; i <= n - 2 * lanes; i += 2 * lanes) {
-            long o = offset + 2L * i;
-            acc0 = load(data, o).fma(Simd.x(x, xOffset + i), acc0);
-            acc1 = load(data, o + 2L * lanes).fma(Simd.x(x, xOffset + i + lanes), acc1);
+        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+            acc = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc);
         }
-        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc0.add(acc1)));
+        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc));
     }
 
     /**
@@ -60,58 +58,27 @@ public final class F16 implements WeightFormat, Quantizer {
         return s;
     }
 
-    /**
-     * {@code sum} plus the products of elements {@code [from, n)}, one by one: the part of a row shorter than a
-     * vector step. A method of its own, so the kernels stay within C2's inlining budget.
-     */
-    private static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
-        float s = sum;
-        for (int i = from; i < n; i++) {
-            s += Simd.f16(data, offset + 2L * i) * x[xOffset + i];
-        }
-        return s;
-    }
-
-    /** Four tokens at a time, each with exactly {@link #dot}'s operations. */
+    /** Two tokens at a time (four would overrun C2's inlining budget), each with exactly {@link #dot}'s operations. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
                           float[] out, int outOffset, int outStride) {
-        TokenTiles.run(this, 4, F16::dot4, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+        TokenTiles.run(this, 2, F16::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
     }
 
-    private static void dot4(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
                              float[] out, int o0, int outStride) {
         GgmlType.F16.blockCount(n);
-        final int lanes = Simd.LANES;
         int x1 = x0 + xStride;
-        int x2 = x1 + xStride;
-        int x3 = x2 + xStride;
         FloatVector a0 = FloatVector.zero(Simd.F);
-        FloatVector b0 = a0;
         FloatVector a1 = a0;
-        FloatVector b1 = a0;
-        FloatVector a2 = a0;
-        FloatVector b2 = a0;
-        FloatVector a3 = a0;
-        FloatVector b3 = a0;
         int i = 0;
-        for (; i <= n - 2 * lanes; i += 2 * lanes) {
-            long o = offset + 2L * i;
-            FloatVector w = load(data, o);
-            FloatVector v = load(data, o + 2L * lanes);
+        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+            FloatVector w = load(data, offset + 2L * i);
             a0 = w.fma(Simd.x(x, x0 + i), a0);
-            b0 = v.fma(Simd.x(x, x0 + i + lanes), b0);
             a1 = w.fma(Simd.x(x, x1 + i), a1);
-            b1 = v.fma(Simd.x(x, x1 + i + lanes), b1);
-            a2 = w.fma(Simd.x(x, x2 + i), a2);
-            b2 = v.fma(Simd.x(x, x2 + i + lanes), b2);
-            a3 = w.fma(Simd.x(x, x3 + i), a3);
-            b3 = v.fma(Simd.x(x, x3 + i + lanes), b3);
         }
-        out[o0] = tail(data, offset, x, x0, i, n, Simd.sum(a0.add(b0)));
-        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sum(a1.add(b1)));
-        out[o0 + 2 * outStride] = tail(data, offset, x, x2, i, n, Simd.sum(a2.add(b2)));
-        out[o0 + 3 * outStride] = tail(data, offset, x, x3, i, n, Simd.sum(a3.add(b3)));
+        out[o0] = tail(data, offset, x, x0, i, n, Simd.sum(a0));
+        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sum(a1));
     }
 
     /** {@link Simd#LANES} halves at a byte offset, as floats. */
