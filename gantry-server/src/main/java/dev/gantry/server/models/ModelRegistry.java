@@ -290,7 +290,8 @@ public final class ModelRegistry implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            LOG.log(Level.WARNING, "cannot load model '" + slot.id + "' from " + slot.file, e);
+            LOG.warning(() -> "cannot load model '" + slot.id + "' from " + slot.file + ": " + e.getMessage());
+            LOG.log(Level.FINE, "model load failure", e);
             future.completeExceptionally(new ModelUnavailableException(ModelUnavailableException.Reason.LOAD_FAILED,
                     "the model '" + slot.id + "' could not be loaded: " + e.getMessage(), e));
             if (e instanceof Error error) {
