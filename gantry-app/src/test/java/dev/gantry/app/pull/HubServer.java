@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
  * {@code localhost}, a different origin, which serves the bytes with Range support. It can cut the first transfer
  * short, announce a wrong hash, or ignore ranges; it records what each request sent.
  */
-final class HubServer implements AutoCloseable {
+public final class HubServer implements AutoCloseable {
 
     /** One request as the server saw it. */
-    record Seen(String path, String range, String authorization) {
+    public record Seen(String path, String range, String authorization) {
     }
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -30,12 +30,12 @@ final class HubServer implements AutoCloseable {
     private final HttpServer http;
     private final byte[] content;
     private final String name;
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile long cutFirstAfter = -1;
     volatile String announcedSha256;
     volatile boolean honourRanges = true;
 
-    HubServer(String name, byte[] content) throws IOException {
+    public HubServer(String name, byte[] content) throws IOException {
         this.name = name;
         this.content = content;
         this.announcedSha256 = sha256(content);
@@ -44,15 +44,15 @@ final class HubServer implements AutoCloseable {
         http.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + http.getAddress().getPort() + "/org/repo/resolve/main/" + name;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + http.getAddress().getPort();
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
