@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--models-memory", paramLabel = "SIZE", converter = ByteSize.Converter.class,
             description = "Memory all loaded models may take, each counted as file size + KV cache; past it idle models"
-                    + " unload, least recently used first (default: 75% of RAM).")
+                    + " unload, least recently used first (default: 75%% of RAM).")
     ByteSize modelsMemory;
 
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' on /v1 requests.")
