@@ -112,6 +112,23 @@ class MultiModelServerTest {
     }
 
     @Test
+    void aModelThatWouldFitOnceOthersFinishIs503BusyWithRetryAfter() throws Exception {
+        Path models = ModelFiles.threeModels(dir);
+        CountingLoader loader = new CountingLoader(0);
+        long budget = Math.max(loader.memoryBytes(models.resolve("stories260K.gguf")),
+                loader.memoryBytes(models.resolve("tiny-llama.gguf")));
+        server = GantryServer.start(ModelRegistry.open(ModelSource.of(List.of(), models), loader,
+                new ModelsConfig(KeepAlive.FOREVER, budget)), ServerConfig.of("127.0.0.1", 0));
+        try (ModelLease inUse = server.models().acquire("stories260K")) {
+            HttpResponse<String> r = complete(prompt("tiny-llama"));
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r.body()).get("error").get("code").asText()).isEqualTo("model_memory_busy");
+            assertThat(r.headers().firstValue("retry-after")).contains("1");
+        }
+        assertThat(complete(prompt("tiny-llama")).statusCode()).as("fits once the other is idle").isEqualTo(200);
+    }
+
+    @Test
     void everyRequestLogsOneLineWithModelStatusTokensStreamAndDuration() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         Logger log = Logger.getLogger(RequestLog.class.getName());
