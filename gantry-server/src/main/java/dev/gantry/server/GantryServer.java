@@ -1,6 +1,8 @@
 package dev.gantry.server;
 
+import dev.gantry.server.models.ModelRegistry;
 import dev.gantry.server.observe.HealthRoutes;
+import dev.gantry.server.observe.RequestLog;
 import dev.gantry.server.openai.OpenAiRoutes;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -8,24 +10,24 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The running HTTP server for one {@link ServedModel}. {@link #close()} drains: new requests get 503, in-flight
- * ones have a grace period to finish, then the engine stops (cancelling what is left) and the model is not
- * closed here, since the caller opened it.
+ * The running HTTP server over a {@link ModelRegistry}. {@link #close()} drains: new requests get 503, in-flight
+ * ones have a grace period to finish, then the registry closes (every engine stops, cancelling what is left).
  */
 public final class GantryServer implements AutoCloseable {
 
     /** How long in-flight requests may run on after a shutdown begins. */
     static final Duration GRACE = Duration.ofSeconds(10);
 
-    private final ServedModel model;
+    private final ModelRegistry models;
     private final WebServer web;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    private GantryServer(ServedModel model, ServerConfig config) {
-        this.model = model;
-        OpenAiRoutes openAi = new OpenAiRoutes(model, config, draining::get);
+    private GantryServer(ModelRegistry models, ServerConfig config) {
+        this.models = models;
+        OpenAiRoutes openAi = new OpenAiRoutes(models, config, draining::get);
         HealthRoutes health = new HealthRoutes(() -> !draining.get());
         HttpRouting.Builder routing = HttpRouting.builder();
+        new RequestLog().register(routing);
         health.register(routing);
         openAi.register(routing);
         openAi.registerFallback(routing);
@@ -41,10 +43,11 @@ public final class GantryServer implements AutoCloseable {
 
     /**
      * Starts listening; returns once the port is bound, or fails with an {@link IllegalStateException} naming the
-     * address (Helidon logs the failure and leaves the server unbound, reporting port -1).
+     * address (Helidon logs the failure and leaves the server unbound, reporting port -1). The server owns the
+     * registry from here on: {@link #close()} closes it.
      */
-    public static GantryServer start(ServedModel model, ServerConfig config) {
-        GantryServer server = new GantryServer(model, config);
+    public static GantryServer start(ModelRegistry models, ServerConfig config) {
+        GantryServer server = new GantryServer(models, config);
         server.web.start();
         if (!server.web.isRunning() || server.web.port() < 0) {
             server.web.stop();
@@ -54,22 +57,30 @@ public final class GantryServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Serves one model the caller opened: it is never unloaded, and closing the server stops its engine but
+     * leaves the model itself to the caller.
+     */
+    public static GantryServer start(ServedModel model, ServerConfig config) {
+        return start(ModelRegistry.single(model), config);
+    }
+
     /** The bound port (the real one when the configuration asked for 0). */
     public int port() {
         return web.port();
     }
 
-    public ServedModel model() {
-        return model;
+    public ModelRegistry models() {
+        return models;
     }
 
-    /** Stops accepting work, lets in-flight requests finish within the grace period, then stops the engine. */
+    /** Stops accepting work, lets in-flight requests finish within the grace period, then closes the registry. */
     @Override
     public void close() {
         if (!draining.compareAndSet(false, true)) {
             return;
         }
         web.stop();
-        model.engine().close();
+        models.close();
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * A model the server answers for: its public id (the file name without {@code .gguf}, as llama-server and
  * Ollama name models), the engine that batches its requests, and its chat formatter when it has a template.
  */
-public record ServedModel(String id, LocalModel model, Engine engine, Optional<ChatFormatter> chat) {
+public record ServedModel(String id, LocalModel model, Engine engine, Optional<ChatFormatter> chat)
+        implements AutoCloseable {
 
     public ServedModel {
         if (id == null || id.isBlank()) {
@@ -30,7 +31,12 @@ public record ServedModel(String id, LocalModel model, Engine engine, Optional<C
      */
     public static ServedModel of(Path file, LocalModel model, Engine engine, String templateOverride) {
         String name = file.getFileName().toString();
-        String id = name.endsWith(".gguf") ? name.substring(0, name.length() - ".gguf".length()) : name;
+        return of(name.endsWith(".gguf") ? name.substring(0, name.length() - ".gguf".length()) : name, model, engine,
+                templateOverride);
+    }
+
+    /** As {@link #of(Path, LocalModel, Engine, String)}, with the id given. */
+    public static ServedModel of(String id, LocalModel model, Engine engine, String templateOverride) {
         Optional<String> source = templateOverride != null ? Optional.of(templateOverride)
                 : model.file().metadata().optionalString("tokenizer.chat_template");
         Tokenizer tokenizer = model.tokenizer();
@@ -45,5 +51,15 @@ public record ServedModel(String id, LocalModel model, Engine engine, Optional<C
 
     public int contextLength() {
         return model.config().contextLength();
+    }
+
+    /** Stops the engine (cancelling what still runs), then closes the model (its threads stop, its file is unmapped). */
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } finally {
+            model.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP server: one Helidon SE web server over the serving engine ({@link dev.gantry.engine.Engine}), with the
- * OpenAI-compatible API in {@code server.openai} and health endpoints in {@code server.observe}. This package
- * owns the server's configuration, the model it serves and its lifecycle (start, drain, stop).
+ * OpenAI-compatible API in {@code server.openai}, health and the request log in {@code server.observe}, and the
+ * models it has in {@code server.models}. This package owns the server's configuration, what a served model is,
+ * and the server's lifecycle (start, drain, stop).
  */
 package dev.gantry.server;

@@ -42,6 +42,17 @@ record ByteSize(long bytes) {
         }
     }
 
+    /** {@code bytes} for people: {@code 812.0 KiB}, {@code 4.1 MiB}, {@code 7.25 GiB}. */
+    static String human(long bytes) {
+        if (bytes < 1 << 20) {
+            return String.format("%.1f KiB", bytes / 1024.0);
+        }
+        if (bytes < 1L << 30) {
+            return String.format("%.1f MiB", bytes / 1048576.0);
+        }
+        return String.format("%.2f GiB", bytes / 1073741824.0);
+    }
+
     /** Lets picocli read {@code --kv-cache-memory 256MiB}. */
     static final class Converter implements ITypeConverter<ByteSize> {
         @Override

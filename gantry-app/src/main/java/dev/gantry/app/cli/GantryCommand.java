@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code gantry}: the root of the command line; each verb is a subcommand. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Serve and run LLMs on the JVM.",
-        subcommands = {ServeCommand.class, RunCommand.class, TokenizeCommand.class, ScoreCommand.class, ShowCommand.class,
-                QuantizeCommand.class, BenchCommand.class, BenchServeCommand.class, TemplateCommand.class, ChatCommand.class,
+        subcommands = {ServeCommand.class, PullCommand.class, ListCommand.class, RunCommand.class, TokenizeCommand.class,
+                ScoreCommand.class, ShowCommand.class, QuantizeCommand.class, BenchCommand.class, BenchServeCommand.class, TemplateCommand.class, ChatCommand.class,
                 IngestCommand.class, SearchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand implements Runnable {

@@ -4,7 +4,7 @@ import dev.gantry.engine.LocalModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options every command that opens a model shares. */
+/** The options every command that opens one model shares. */
 final class ModelOptions {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
@@ -14,10 +14,15 @@ final class ModelOptions {
     Integer threads;
 
     LocalModel open() {
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return LocalModel.open(model, threads(threads));
+    }
+
+    /** {@code --threads}, or one per core when not given. */
+    static int threads(Integer given) {
+        int n = given != null ? given : Runtime.getRuntime().availableProcessors();
         if (n < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + n);
         }
-        return LocalModel.open(model, n);
+        return n;
     }
 }

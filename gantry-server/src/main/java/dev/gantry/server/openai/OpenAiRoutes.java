@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.server.ServedModel;
 import dev.gantry.server.ServerConfig;
+import dev.gantry.server.models.ModelLease;
+import dev.gantry.server.models.ModelRegistry;
+import dev.gantry.server.observe.RequestLog;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -16,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -26,6 +29,8 @@ import java.util.logging.Logger;
  * The {@code /v1} routes and what every request goes through before a handler sees it: the API key, the drain
  * state, the body limit, JSON parsing; and the mapping of every failure to an OpenAI error body, so no request
  * ever gets Helidon's plain-text error pages. Unknown paths are 404 and known paths with the wrong method 405.
+ * Every endpoint that generates resolves its {@code model} field through the {@link ModelRegistry} and holds the
+ * model for the whole request (streaming included), so it is never unloaded under a request.
  */
 public final class OpenAiRoutes {
 
@@ -33,20 +38,23 @@ public final class OpenAiRoutes {
     /** Requests are flat objects; deeper JSON is hostile, and refusing it early keeps parsing cheap. */
     private static final int MAX_NESTING = 64;
 
-    private final ServedModel model;
+    private final ModelRegistry models;
     private final ServerConfig config;
     private final BooleanSupplier draining;
     private final ObjectMapper mapper;
-    private final CompletionsHandler completions;
-    private final ChatCompletionsHandler chat;
 
     /** A step that reads the parsed body and answers. */
     private interface Endpoint {
         void handle(JsonRequest request, ServerResponse response) throws Exception;
     }
 
-    public OpenAiRoutes(ServedModel model, ServerConfig config, BooleanSupplier draining) {
-        this.model = model;
+    /** A step that answers with the model the request named, held for it. */
+    private interface ModelEndpoint {
+        void handle(ServedModel model, JsonRequest request, ServerResponse response) throws Exception;
+    }
+
+    public OpenAiRoutes(ModelRegistry models, ServerConfig config, BooleanSupplier draining) {
+        this.models = models;
         this.config = config;
         this.draining = draining;
         JsonFactory factory = JsonFactory.builder()
@@ -55,8 +63,6 @@ public final class OpenAiRoutes {
                 .build();
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.mapper.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-        this.completions = new CompletionsHandler(model, mapper);
-        this.chat = new ChatCompletionsHandler(model, mapper);
     }
 
     public ObjectMapper mapper() {
@@ -64,14 +70,24 @@ public final class OpenAiRoutes {
     }
 
     public void register(HttpRouting.Builder routing) {
-        routing.get("/v1/models", guarded((req, res) -> sendJson(res, 200, ModelList.of(List.of(
-                new ModelList.Model(model.id(), "model", System.currentTimeMillis() / 1000, "gantry"))))));
+        routing.get("/v1/models", guarded((req, res) -> sendJson(res, 200,
+                ModelList.of(models.available().stream().map(ModelList.Model::of).toList()))));
         routing.any("/v1/models", methodNotAllowed("GET"));
-        routing.post("/v1/completions", guarded(withBody(completions::handle)));
+        routing.get("/v1/models/{id}", guarded((req, res) -> {
+            String id = req.path().pathParameters().get("id");
+            sendJson(res, 200, ModelList.Model.of(models.find(id).orElseThrow(() -> ApiException.notFound(
+                    "The model '" + id + "' does not exist (GET /v1/models lists the models)", "model",
+                    "model_not_found"))));
+        }));
+        routing.any("/v1/models/{id}", methodNotAllowed("GET"));
+        routing.post("/v1/completions", guarded(withBody(withModel(
+                (model, req, res) -> new CompletionsHandler(model, mapper).handle(req, res)))));
         routing.any("/v1/completions", methodNotAllowed("POST"));
-        routing.post("/v1/chat/completions", guarded(withBody(chat::handle)));
+        routing.post("/v1/chat/completions", guarded(withBody(withModel(
+                (model, req, res) -> new ChatCompletionsHandler(model, mapper).handle(req, res)))));
         routing.any("/v1/chat/completions", methodNotAllowed("POST"));
-        routing.post("/apply-template", guarded(withBody(chat::applyTemplate)));
+        routing.post("/apply-template", guarded(withBody(withModel(
+                (model, req, res) -> new ChatCompletionsHandler(model, mapper).applyTemplate(req, res)))));
         routing.any("/apply-template", methodNotAllowed("POST"));
     }
 
@@ -95,6 +111,19 @@ public final class OpenAiRoutes {
 
     private RawEndpoint withBody(Endpoint endpoint) {
         return (req, res) -> endpoint.handle(JsonRequest.parse(readBody(req), mapper), res);
+    }
+
+    /** Resolves the request's model, notes it (and whether the request streams) for the request log, holds it. */
+    private Endpoint withModel(ModelEndpoint endpoint) {
+        return (request, response) -> {
+            JsonNode stream = request.root().get("stream");
+            RequestLog.stream(stream != null && stream.isBoolean() && stream.booleanValue());
+            String id = ModelCheck.requestedId(request, models);
+            RequestLog.model(id);
+            try (ModelLease lease = ModelCheck.acquire(id, models)) {
+                endpoint.handle(lease.model(), request, response);
+            }
+        };
     }
 
     private Handler guarded(RawEndpoint endpoint) {

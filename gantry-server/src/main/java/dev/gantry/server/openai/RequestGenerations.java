@@ -7,6 +7,7 @@ import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.OverloadedException;
 import dev.gantry.server.ServedModel;
+import dev.gantry.server.observe.RequestLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,8 +196,9 @@ final class RequestGenerations {
         return choices;
     }
 
-    /** Cancels every choice that has not ended. */
+    /** Cancels every choice that has not ended (every request ends here, so its token counts are logged here). */
     void cancel() {
+        RequestLog.tokens(promptTokens, completionTokens);
         for (int i = 0; i < generations.size(); i++) {
             if (!done[i]) {
                 done[i] = true;

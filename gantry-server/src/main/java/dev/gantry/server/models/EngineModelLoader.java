@@ -1,0 +1,55 @@
+package dev.gantry.server.models;
+
+import dev.gantry.engine.Engine;
+import dev.gantry.engine.EngineConfig;
+import dev.gantry.engine.LocalModel;
+import dev.gantry.server.ServedModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Loads every model with the same engine settings: {@code threads} compute threads, the engine configuration
+ * (scheduler and KV cache budget), and a chat template override when one was given (only valid for a server of
+ * one model, which the command line checks).
+ *
+ * @param chatTemplate a Jinja template replacing the model's, or null to use the GGUF's own
+ */
+public record EngineModelLoader(int threads, EngineConfig engine, String chatTemplate) implements ModelLoader {
+
+    public EngineModelLoader {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (engine == null) {
+            throw new IllegalArgumentException("an engine configuration is required");
+        }
+    }
+
+    @Override
+    public ServedModel load(String id, Path file) {
+        LocalModel model = LocalModel.open(file, threads);
+        Engine engine = null;
+        try {
+            engine = new Engine(model, this.engine);
+            return ServedModel.of(id, model, engine, chatTemplate);
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The mapped file (its pages are what the weights cost) plus the preallocated KV cache. */
+    @Override
+    public long memoryBytes(Path file) {
+        try {
+            return Files.size(file) + engine.kvCache().memoryBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the size of " + file, e);
+        }
+    }
+}
