@@ -1,5 +1,7 @@
 package dev.gantry.server;
 
+import dev.gantry.server.knowledge.KnowledgeRoutes;
+import dev.gantry.server.knowledge.ServedKnowledge;
 import dev.gantry.server.observe.HealthRoutes;
 import dev.gantry.server.openai.OpenAiRoutes;
 import io.helidon.webserver.WebServer;
@@ -21,13 +23,16 @@ public final class GantryServer implements AutoCloseable {
     private final WebServer web;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    private GantryServer(ServedModel model, ServerConfig config) {
+    private GantryServer(ServedModel model, ServerConfig config, ServedKnowledge knowledge) {
         this.model = model;
         OpenAiRoutes openAi = new OpenAiRoutes(model, config, draining::get);
         HealthRoutes health = new HealthRoutes(() -> !draining.get());
         HttpRouting.Builder routing = HttpRouting.builder();
         health.register(routing);
         openAi.register(routing);
+        if (knowledge != null) {
+            new KnowledgeRoutes(knowledge, model, config, draining::get).register(routing);
+        }
         openAi.registerFallback(routing);
         this.web = WebServer.builder()
                 .host(config.host())
@@ -44,7 +49,15 @@ public final class GantryServer implements AutoCloseable {
      * address (Helidon logs the failure and leaves the server unbound, reporting port -1).
      */
     public static GantryServer start(ServedModel model, ServerConfig config) {
-        GantryServer server = new GantryServer(model, config);
+        return start(model, config, null);
+    }
+
+    /**
+     * As {@link #start(ServedModel, ServerConfig)}, with the Knowledge Hub's {@code /v1/knowledge} routes when
+     * {@code knowledge} is not null. The caller closes the hub after the server.
+     */
+    public static GantryServer start(ServedModel model, ServerConfig config, ServedKnowledge knowledge) {
+        GantryServer server = new GantryServer(model, config, knowledge);
         server.web.start();
         if (!server.web.isRunning() || server.web.port() < 0) {
             server.web.stop();

@@ -5,9 +5,13 @@ import dev.gantry.engine.EngineConfig;
 import dev.gantry.engine.LocalModel;
 import dev.gantry.engine.kvcache.KvCacheConfig;
 import dev.gantry.engine.scheduler.SchedulerConfig;
+import dev.gantry.knowledge.KnowledgeConfig;
+import dev.gantry.knowledge.KnowledgeHub;
+import dev.gantry.knowledge.embed.EmbedderCatalog;
 import dev.gantry.server.GantryServer;
 import dev.gantry.server.ServedModel;
 import dev.gantry.server.ServerConfig;
+import dev.gantry.server.knowledge.ServedKnowledge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-waiting", defaultValue = "256", paramLabel = "N", description = "Requests queued before 429 (default: ${DEFAULT-VALUE}).")
     int maxWaiting;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.gantry",
+            description = "Gantry's data directory; the Knowledge Hub (/v1/knowledge) lives in DIR/knowledge (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         ServerConfig serverConfig = new ServerConfig(host, port, apiKey, ServerConfig.DEFAULT_MAX_BODY_BYTES);
@@ -59,15 +67,18 @@ final class ServeCommand implements Callable<Integer> {
                 KvCacheConfig.of(kvCacheMemory.bytes()));
         String template = chatTemplateFile == null ? null : Files.readString(chatTemplateFile);
         LocalModel model = modelOptions.open();
+        KnowledgeHub knowledge = KnowledgeHub.open(KnowledgeConfig.of(dataDir.resolve("knowledge"), EmbedderCatalog.inProcess()));
         Engine engine = null;
         GantryServer server;
         try {
             engine = new Engine(model, engineConfig);
-            server = GantryServer.start(ServedModel.of(modelOptions.model, model, engine, template), serverConfig);
+            server = GantryServer.start(ServedModel.of(modelOptions.model, model, engine, template), serverConfig,
+                    ServedKnowledge.of(knowledge));
         } catch (RuntimeException e) {
             if (engine != null) {
                 engine.close();
             }
+            knowledge.close();
             model.close();
             throw e;
         }
@@ -86,6 +97,7 @@ final class ServeCommand implements Callable<Integer> {
         } finally {
             System.err.println("gantry: shutting down: finishing in-flight requests");
             server.close();
+            knowledge.close();
             model.close();
         }
         return 0;
