@@ -96,7 +96,7 @@ final class Uploads {
                 bytes = text.getBytes(StandardCharsets.UTF_8);
             } else {
                 try {
-                    bytes = Base64.getMimeDecoder().decode(base64);
+                    bytes = Base64.getDecoder().decode(base64.replaceAll("\\s+", ""));  // line breaks allowed, nothing else
                 } catch (IllegalArgumentException e) {
                     throw ApiException.invalid(at + ".content_base64 is not base64: " + e.getMessage(), at + ".content_base64");
                 }
