@@ -33,15 +33,11 @@ class KnowledgeAnswerTest {
 
     @BeforeAll
     static void start() {
-        JsonNode job = server().collectionWith("stories", Map.of(
+        server = KnowledgeServer.start(dir);
+        JsonNode job = server.collectionWith("stories", Map.of(
                 "lily.txt", "Once upon a time, a little girl named Lily liked to play in the park with her ball.",
                 "tom.txt", "Tom was a big dog. He liked to sleep under the tree in the garden."));
         assertThat(job.get("status").asText()).isEqualTo("succeeded");
-    }
-
-    private static KnowledgeServer server() {
-        server = KnowledgeServer.start(dir);
-        return server;
     }
 
     @AfterAll
