@@ -1,5 +1,7 @@
 package dev.gantry.server;
 
+import dev.gantry.server.knowledge.KnowledgeRoutes;
+import dev.gantry.server.knowledge.ServedKnowledge;
 import dev.gantry.server.models.ModelRegistry;
 import dev.gantry.server.observe.HealthRoutes;
 import dev.gantry.server.observe.RequestLog;
@@ -22,7 +24,7 @@ public final class GantryServer implements AutoCloseable {
     private final WebServer web;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    private GantryServer(ModelRegistry models, ServerConfig config) {
+    private GantryServer(ModelRegistry models, ServerConfig config, ServedKnowledge knowledge) {
         this.models = models;
         OpenAiRoutes openAi = new OpenAiRoutes(models, config, draining::get);
         HealthRoutes health = new HealthRoutes(() -> !draining.get());
@@ -30,6 +32,9 @@ public final class GantryServer implements AutoCloseable {
         new RequestLog().register(routing);
         health.register(routing);
         openAi.register(routing);
+        if (knowledge != null) {
+            new KnowledgeRoutes(knowledge, models, config, draining::get).register(routing);
+        }
         openAi.registerFallback(routing);
         this.web = WebServer.builder()
                 .host(config.host())
@@ -47,7 +52,15 @@ public final class GantryServer implements AutoCloseable {
      * registry from here on: {@link #close()} closes it.
      */
     public static GantryServer start(ModelRegistry models, ServerConfig config) {
-        GantryServer server = new GantryServer(models, config);
+        return start(models, config, null);
+    }
+
+    /**
+     * As {@link #start(ModelRegistry, ServerConfig)}, with the Knowledge Hub's {@code /v1/knowledge} routes when
+     * {@code knowledge} is not null. The caller closes the hub after the server.
+     */
+    public static GantryServer start(ModelRegistry models, ServerConfig config, ServedKnowledge knowledge) {
+        GantryServer server = new GantryServer(models, config, knowledge);
         server.web.start();
         if (!server.web.isRunning() || server.web.port() < 0) {
             server.web.stop();
@@ -62,7 +75,12 @@ public final class GantryServer implements AutoCloseable {
      * leaves the model itself to the caller.
      */
     public static GantryServer start(ServedModel model, ServerConfig config) {
-        return start(ModelRegistry.single(model), config);
+        return start(ModelRegistry.single(model), config, null);
+    }
+
+    /** As {@link #start(ServedModel, ServerConfig)}, with the Knowledge Hub's routes when it is not null. */
+    public static GantryServer start(ServedModel model, ServerConfig config, ServedKnowledge knowledge) {
+        return start(ModelRegistry.single(model), config, knowledge);
     }
 
     /** The bound port (the real one when the configuration asked for 0). */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 final class DataDirOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.gantry",
-            description = "Gantry's data directory; models live in DIR/models (default: ${DEFAULT-VALUE}).")
+            description = "Gantry's data directory: models in DIR/models, the Knowledge Hub in DIR/knowledge (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--models-dir", paramLabel = "DIR", description = "The models directory (default: DATA_DIR/models).")

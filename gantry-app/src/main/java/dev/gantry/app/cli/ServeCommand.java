@@ -4,8 +4,12 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.gantry.engine.EngineConfig;
 import dev.gantry.engine.kvcache.KvCacheConfig;
 import dev.gantry.engine.scheduler.SchedulerConfig;
+import dev.gantry.knowledge.KnowledgeConfig;
+import dev.gantry.knowledge.KnowledgeHub;
+import dev.gantry.knowledge.embed.EmbedderCatalog;
 import dev.gantry.server.GantryServer;
 import dev.gantry.server.ServerConfig;
+import dev.gantry.server.knowledge.ServedKnowledge;
 import dev.gantry.server.models.AvailableModel;
 import dev.gantry.server.models.EngineModelLoader;
 import dev.gantry.server.models.KeepAlive;
@@ -101,7 +105,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        GantryServer server = start();
+        KnowledgeHub knowledge = KnowledgeHub.open(KnowledgeConfig.of(dirs.dataDir.resolve("knowledge"),
+                EmbedderCatalog.inProcess()));
+        GantryServer server;
+        try {
+            server = start(knowledge);
+        } catch (IOException | RuntimeException e) {
+            knowledge.close();
+            throw e;
+        }
         // SIGTERM and SIGINT end the wait instead of running shutdown hooks, so the drain happens on this thread
         // and the process exits 0 (a JVM killed by a signal would exit 143). sun.misc.Signal is the JDK's
         // supported-but-unofficial way to do that (module jdk.unsupported).
@@ -118,12 +130,16 @@ final class ServeCommand implements Callable<Integer> {
         } finally {
             System.err.println("gantry: shutting down: finishing in-flight requests");
             server.close();
+            knowledge.close();
         }
         return 0;
     }
 
-    /** Validates the options, opens the registry, preloads the first {@code --model} and starts listening. */
-    GantryServer start() throws IOException {
+    /**
+     * Validates the options, opens the registry, preloads the first {@code --model} and starts listening, with the
+     * Knowledge Hub's routes when {@code knowledge} is not null (the caller closes it after the server).
+     */
+    GantryServer start(KnowledgeHub knowledge) throws IOException {
         if (chatTemplateFile != null && (models.size() != 1 || dirs.modelsDir != null)) {
             throw new ParameterException(spec.commandLine(), "--chat-template-file applies to one model: use it with a"
                     + " single -m FILE and no --models-dir");
@@ -146,7 +162,7 @@ final class ServeCommand implements Callable<Integer> {
         ModelRegistry registry = ModelRegistry.open(source, loader, new ModelsConfig(keepAlive, budget));
         try {
             source.defaultId().ifPresent(registry::preload);
-            return GantryServer.start(registry, serverConfig);
+            return GantryServer.start(registry, serverConfig, knowledge == null ? null : ServedKnowledge.of(knowledge));
         } catch (RuntimeException e) {
             registry.close();
             throw e;

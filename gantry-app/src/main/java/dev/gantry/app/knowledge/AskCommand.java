@@ -86,6 +86,10 @@ public final class AskCommand implements Callable<Integer> {
                     out.print(text);
                     out.flush();
                 });
+            } finally {
+                if (answerModel instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
             }
             out.println();
             if (!answer.citations().isEmpty()) {

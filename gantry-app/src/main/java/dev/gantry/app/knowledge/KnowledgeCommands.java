@@ -1,5 +1,6 @@
 package dev.gantry.app.knowledge;
 
+import dev.gantry.knowledge.answer.EngineAnswerModel;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
 
 /** The knowledge commands, wired to Gantry's engine for the answer step. */

@@ -32,7 +32,7 @@ class ServeCommandTest {
         Files.copy(Path.of(Cli.stories()), models.resolve("other.gguf"));
         ServeCommand serve = parse("serve", "-m", Cli.stories(), "--models-dir", models.toString(), "--port", "0",
                 "-t", "1", "--kv-cache-memory", "1MiB", "--keep-alive", "forever", "--models-memory", "1GiB");
-        GantryServer server = serve.start();
+        GantryServer server = serve.start(null);
         try {
             assertThat(server.models().isLoaded("stories260K")).as("preloaded").isTrue();
             assertThat(server.models().isLoaded("other")).as("loads on first use").isFalse();

@@ -26,17 +26,17 @@ import java.util.stream.Stream;
  * then times searches in each mode. Prints chunks/s for ingestion and p50/p99 search latency.
  *
  * <pre>
- * java ... dev.gantry.knowledge.bench.ScaleBenchmark [chunks=100000] [embedder=projection|minilm] [queries=300]
- *     [chunkTokens=128] [dir=...]
+ * java ... dev.gantry.knowledge.bench.ScaleBenchmark [chunks=100000] [embedder=projection|minilm|bge] [queries=300]
+ *     [chunkTokens=128] [words=90] [dir=...]
  * </pre>
  * {@code projection} isolates chunking + indexing (dense 384-d vectors, near-free embedding; one token per word);
- * {@code minilm} is the real end-to-end path with the in-process model. Its WordPiece tokenizer splits the invented
+ * {@code minilm} and {@code bge} (bge-small-en-v1.5, int8) are the real end-to-end path with an in-process model.
+ * Their WordPiece tokenizer splits the invented
  * words into about 3 tokens each, so a 90-word paragraph is about 300 tokens: pass {@code chunkTokens=400} to keep
- * one chunk per paragraph.
+ * one chunk per paragraph, or {@code words=30} for chunks of about 110 tokens, the size of a real 128-token chunk.
  */
 public final class ScaleBenchmark {
     private static final int PARAGRAPHS_PER_DOCUMENT = 10;
-    private static final int WORDS_PER_PARAGRAPH = 90;
 
     private ScaleBenchmark() {
     }
@@ -46,9 +46,14 @@ public final class ScaleBenchmark {
         String embedderName = arg(args, "embedder", "projection");
         int queries = Integer.parseInt(arg(args, "queries", "300"));
         int chunkTokens = Integer.parseInt(arg(args, "chunkTokens", "128"));
+        int words = Integer.parseInt(arg(args, "words", "90"));
         Path dir = Path.of(arg(args, "dir", Files.createTempDirectory("gantry-scale").toString()));
-        Embedder embedder = embedderName.equals("minilm")
-                ? new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q) : new ProjectionEmbedder(384);
+        Embedder embedder = switch (embedderName) {
+            case "minilm" -> new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q);
+            case "bge" -> new InProcessEmbedder(InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q);
+            case "projection" -> new ProjectionEmbedder(384);
+            default -> throw new IllegalArgumentException("embedder must be projection, minilm or bge, got " + embedderName);
+        };
         List<String> vocabulary = vocabulary(new Random(1), 20_000);
 
         try (KnowledgeHub hub = KnowledgeHub.open(KnowledgeConfig.of(dir, EmbedderCatalog.of(embedder)))) {
@@ -56,7 +61,7 @@ public final class ScaleBenchmark {
             int documents = (chunks + PARAGRAPHS_PER_DOCUMENT - 1) / PARAGRAPHS_PER_DOCUMENT;
             List<DocumentInput> inputs = new ArrayList<>(documents);
             for (int d = 0; d < documents; d++) {
-                inputs.add(DocumentInput.of("doc-" + d + ".txt", "text/plain", document(new Random(d), vocabulary)));
+                inputs.add(DocumentInput.of("doc-" + d + ".txt", "text/plain", document(new Random(d), vocabulary, words)));
             }
             long t0 = System.nanoTime();
             IngestJob job = hub.ingest("bench", "scale", inputs);
@@ -92,10 +97,10 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static byte[] document(Random random, List<String> vocabulary) {
+    private static byte[] document(Random random, List<String> vocabulary, int wordsPerParagraph) {
         StringBuilder sb = new StringBuilder();
         for (int p = 0; p < PARAGRAPHS_PER_DOCUMENT; p++) {
-            for (int w = 0; w < WORDS_PER_PARAGRAPH; w++) {
+            for (int w = 0; w < wordsPerParagraph; w++) {
                 // Zipf-like: frequent words dominate, as in real text, so BM25 postings have realistic lengths
                 int rank = (int) Math.min(vocabulary.size() - 1, Math.floor(Math.pow(vocabulary.size(), random.nextDouble())) - 1);
                 sb.append(vocabulary.get(rank)).append(w % 15 == 14 ? ". " : " ");

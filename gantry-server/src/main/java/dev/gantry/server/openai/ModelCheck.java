@@ -15,19 +15,19 @@ import dev.gantry.server.models.UnknownModelException;
  * budget, so no Retry-After; {@code model_memory_busy}: the models answering other requests leave no room, so
  * Retry-After) or 500 ({@code model_load_failed}: its file is broken).
  */
-final class ModelCheck {
+public final class ModelCheck {
 
     private ModelCheck() {
     }
 
     /** The id the request asks for, or the default one. */
-    static String requestedId(JsonRequest request, ModelRegistry models) {
+    public static String requestedId(JsonRequest request, ModelRegistry models) {
         return request.string("model").or(models::defaultModel).orElseThrow(() -> ApiException.invalid(
                 "model is required: this server has several models (GET /v1/models lists them)", "model"));
     }
 
     /** Holds the requested model, loading it if needed, until the lease is closed. */
-    static ModelLease acquire(String id, ModelRegistry models) {
+    public static ModelLease acquire(String id, ModelRegistry models) {
         try {
             return models.acquire(id);
         } catch (UnknownModelException e) {

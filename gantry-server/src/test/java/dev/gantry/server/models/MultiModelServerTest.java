@@ -153,6 +153,11 @@ class MultiModelServerTest {
             complete("{\"model\":\"stories260K\",\"prompt\":\"Once\",\"max_tokens\":2,\"stream\":true}");
             complete(prompt("gpt-4"));
             get("/v1/models");
+            // the line is written once the response is out, so the client may see the response first
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (lines.size() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         } finally {
             log.removeHandler(capture);
         }
