@@ -32,30 +32,76 @@ public final class Matmul {
      */
     public static void apply(ComputePool pool, Tensor w, int rowStart, int rowCount, float[] x, int tokens,
                              float[] out, int outOffset, int outStride) {
-        int cols = w.cols();
-        long rowBytes = w.rowBytes();
-        WeightFormat format = WeightFormat.of(w.type());
-        MemorySegment data = w.data();
-        float[] input = ActivationRounding.forWeights(w.type(), x, tokens * cols);
-        pool.run(rowCount, (long) rowCount * cols * tokens, (start, end) -> {
-            if (tokens == 1) {
-                for (int r = start; r < end; r++) {
-                    out[outOffset + r] = format.dot(data, (rowStart + r) * rowBytes, input, 0, cols);
-                }
-                return;
+        apply(pool, x, tokens, new Slice(w, rowStart, rowCount, out, outOffset, outStride));
+    }
+
+    /**
+     * Rows {@code [rowStart, rowStart + rowCount)} of {@code w}, written at column {@code outOffset} of output rows
+     * {@code outStride} wide.
+     */
+    public record Slice(Tensor w, int rowStart, int rowCount, float[] out, int outOffset, int outStride) {
+
+        /** All of {@code w}'s rows into {@code out}. */
+        public static Slice of(Tensor w, float[] out) {
+            return new Slice(w, 0, w.rows(), out, 0, w.rows());
+        }
+    }
+
+    /**
+     * Several products of the same activations in one dispatch of the pool, their rows split among the threads as
+     * one range: q, k and v (or gate and up) cost one barrier instead of three. All slices read {@code cols} =
+     * the first slice's columns.
+     */
+    public static void apply(ComputePool pool, float[] x, int tokens, Slice... slices) {
+        int cols = slices[0].w().cols();
+        float[][] inputs = new float[slices.length][];
+        int[] firstRow = new int[slices.length + 1];
+        for (int i = 0; i < slices.length; i++) {
+            Slice sl = slices[i];
+            if (sl.w().cols() != cols) {
+                throw new IllegalArgumentException("fused products need one input width, got " + cols + " and " + sl.w().cols());
             }
-            // a band of rows stays in cache while every tile of tokens passes over it
-            for (int band = start; band < end; band += ROW_BAND) {
-                int bandEnd = Math.min(end, band + ROW_BAND);
-                for (int t = 0; t < tokens; t += TOKEN_TILE) {
-                    int tile = Math.min(TOKEN_TILE, tokens - t);
-                    for (int r = band; r < bandEnd; r++) {
-                        format.dotTokens(data, (rowStart + r) * rowBytes, input, t * cols, cols, tile, cols,
-                                out, t * outStride + outOffset + r, outStride);
-                    }
+            boolean sameGrid = i > 0 && sl.w().type() == slices[i - 1].w().type();
+            inputs[i] = sameGrid ? inputs[i - 1] : ActivationRounding.forWeights(sl.w().type(), x, tokens * cols);
+            firstRow[i + 1] = firstRow[i] + sl.rowCount();
+        }
+        int rows = firstRow[slices.length];
+        pool.run(rows, (long) rows * cols * tokens, (start, end) -> {
+            for (int i = 0; i < slices.length; i++) {
+                int from = Math.max(start, firstRow[i]) - firstRow[i];
+                int to = Math.min(end, firstRow[i + 1]) - firstRow[i];
+                if (from < to) {
+                    rows(slices[i], from, to, inputs[i], cols, tokens);
                 }
             }
         });
+    }
+
+    /** Rows {@code [from, to)} of a slice (relative to its first row) for every token. */
+    private static void rows(Slice sl, int from, int to, float[] input, int cols, int tokens) {
+        Tensor w = sl.w();
+        long rowBytes = w.rowBytes();
+        WeightFormat format = WeightFormat.of(w.type());
+        MemorySegment data = w.data();
+        float[] out = sl.out();
+        int base = sl.rowStart();
+        if (tokens == 1) {
+            for (int r = from; r < to; r++) {
+                out[sl.outOffset() + r] = format.dot(data, (base + r) * rowBytes, input, 0, cols);
+            }
+            return;
+        }
+        // a band of rows stays in cache while every tile of tokens passes over it
+        for (int band = from; band < to; band += ROW_BAND) {
+            int bandEnd = Math.min(to, band + ROW_BAND);
+            for (int t = 0; t < tokens; t += TOKEN_TILE) {
+                int tile = Math.min(TOKEN_TILE, tokens - t);
+                for (int r = band; r < bandEnd; r++) {
+                    format.dotTokens(data, (base + r) * rowBytes, input, t * cols, cols, tile, cols,
+                            out, t * sl.outStride() + sl.outOffset() + r, sl.outStride());
+                }
+            }
+        }
     }
 
     /** Copies row {@code row} of {@code w}, dequantized, into {@code dst[dstOffset..]} (embedding lookup). */

@@ -124,13 +124,12 @@ public final class Transformer {
             RmsNorm.apply(x, i * dim, lw.attnNorm(), s.xb, i * dim, dim, c.normEps());
         }
         if (lw.fusedQkv()) {
-            Matmul.apply(pool, lw.wqkv(), 0, qDim, s.xb, t, s.q, 0, qDim);
-            Matmul.apply(pool, lw.wqkv(), qDim, kvDim, s.xb, t, s.k, 0, kvDim);
-            Matmul.apply(pool, lw.wqkv(), qDim + kvDim, vDim, s.xb, t, s.v, 0, vDim);
+            Matmul.apply(pool, s.xb, t, new Matmul.Slice(lw.wqkv(), 0, qDim, s.q, 0, qDim),
+                    new Matmul.Slice(lw.wqkv(), qDim, kvDim, s.k, 0, kvDim),
+                    new Matmul.Slice(lw.wqkv(), qDim + kvDim, vDim, s.v, 0, vDim));
         } else {
-            Matmul.apply(pool, lw.wq(), s.xb, t, s.q);
-            Matmul.apply(pool, lw.wk(), s.xb, t, s.k);
-            Matmul.apply(pool, lw.wv(), s.xb, t, s.v);
+            Matmul.apply(pool, s.xb, t, Matmul.Slice.of(lw.wq(), s.q), Matmul.Slice.of(lw.wk(), s.k),
+                    Matmul.Slice.of(lw.wv(), s.v));
         }
         addBias(s.q, lw.bq(), t, qDim);
         addBias(s.k, lw.bk(), t, kvDim);
@@ -190,11 +189,10 @@ public final class Transformer {
             RmsNorm.apply(x, i * dim, lw.ffnNorm(), s.xb, i * dim, dim, c.normEps());
         }
         if (lw.fusedGateUp()) {
-            Matmul.apply(pool, lw.wUp(), 0, ff, s.xb, t, s.gate, 0, ff);
-            Matmul.apply(pool, lw.wUp(), ff, ff, s.xb, t, s.up, 0, ff);
+            Matmul.apply(pool, s.xb, t, new Matmul.Slice(lw.wUp(), 0, ff, s.gate, 0, ff),
+                    new Matmul.Slice(lw.wUp(), ff, ff, s.up, 0, ff));
         } else {
-            Matmul.apply(pool, lw.wGate(), s.xb, t, s.gate);
-            Matmul.apply(pool, lw.wUp(), s.xb, t, s.up);
+            Matmul.apply(pool, s.xb, t, Matmul.Slice.of(lw.wGate(), s.gate), Matmul.Slice.of(lw.wUp(), s.up));
         }
         activation.gated(s.gate, 0, s.up, 0, s.hidden, 0, t * ff);
         Matmul.apply(pool, lw.wDown(), s.hidden, t, s.out);
