@@ -17,22 +17,25 @@ final class MatchState {
     /** The bits of the unfinished character so far, and how many continuation bytes it still needs (0 = none). */
     final int partialBits;
     final int partialRemaining;
+    /** The whole length in bytes of the unfinished character (0 = none), to refuse overlong encodings. */
+    final int partialLength;
     final boolean accepting;
     final boolean complete;
     final MatchState[] next = new MatchState[256];
     private final int hash;
 
-    MatchState(Stack[] stacks, int partialBits, int partialRemaining) {
+    MatchState(Stack[] stacks, int partialBits, int partialRemaining, int partialLength) {
         this.stacks = stacks;
         this.partialBits = partialBits;
         this.partialRemaining = partialRemaining;
+        this.partialLength = partialLength;
         boolean canEnd = false;
         for (Stack s : stacks) {
             canEnd |= s.isEmpty();
         }
         this.accepting = canEnd && partialRemaining == 0;
         this.complete = accepting && stacks.length == 1;
-        int h = partialBits * 31 + partialRemaining;
+        int h = (partialBits * 31 + partialRemaining) * 31 + partialLength;
         for (Stack s : stacks) {
             h = h * 31 + s.id;
         }
@@ -46,7 +49,8 @@ final class MatchState {
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MatchState m) || m.hash != hash || m.partialBits != partialBits
-                || m.partialRemaining != partialRemaining || m.stacks.length != stacks.length) {
+                || m.partialRemaining != partialRemaining
+                || m.partialLength != partialLength || m.stacks.length != stacks.length) {
             return false;
         }
         for (int i = 0; i < stacks.length; i++) {

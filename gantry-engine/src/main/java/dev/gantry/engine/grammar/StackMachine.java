@@ -22,13 +22,15 @@ final class StackMachine {
     /** Past this many interned states or stacks, {@link #compact} drops the memo and keeps only the current state. */
     private static final int MAX_STATES = 50_000;
     private static final int MAX_STACKS = 200_000;
+    /** The smallest code point each UTF-8 length may encode (RFC 3629 section 3: shorter forms are invalid). */
+    private static final int[] MIN_CODE_POINT = {0, 0, 0x80, 0x800, 0x10000};
     private static final Comparator<Stack> BY_ID = Comparator.comparingInt(s -> s.id);
 
     private final GrammarCode g;
     private Map<Long, Stack> stacks = new HashMap<>();
     private Map<MatchState, MatchState> states = new HashMap<>();
     private int nextStackId = 1;
-    private final MatchState dead = new MatchState(new Stack[0], 0, 0);
+    private final MatchState dead = new MatchState(new Stack[0], 0, 0, 0);
 
     StackMachine(GrammarCode grammar) {
         this.g = grammar;
@@ -45,7 +47,7 @@ final class StackMachine {
         for (int alt : g.alternatives()[g.root()]) {
             advance(g.kind(alt) == GrammarCode.END ? Stack.EMPTY : push(alt, Stack.EMPTY), out, seen);
         }
-        return intern(out, 0, 0);
+        return intern(out, 0, 0, 0);
     }
 
     /** The state after one more byte; {@link #dead()} when no stack can take it. */
@@ -81,7 +83,7 @@ final class StackMachine {
         for (Stack s : current.stacks) {
             rebuilt.add(copy(s, copies));
         }
-        return intern(rebuilt, current.partialBits, current.partialRemaining);
+        return intern(rebuilt, current.partialBits, current.partialRemaining, current.partialLength);
     }
 
     private Stack copy(Stack s, Map<Stack, Stack> copies) {
@@ -104,39 +106,47 @@ final class StackMachine {
             if (b < 0x80) {
                 return acceptCodePoint(from.stacks, b);
             }
-            if ((b & 0xE0) == 0xC0) {
-                return partial(from.stacks, b & 0x1F, 1);
+            if (b >= 0xC2 && b <= 0xDF) {
+                return partial(from.stacks, b & 0x1F, 1, 2);
             }
             if ((b & 0xF0) == 0xE0) {
-                return partial(from.stacks, b & 0x0F, 2);
+                return partial(from.stacks, b & 0x0F, 2, 3);
             }
-            if ((b & 0xF8) == 0xF0) {
-                return partial(from.stacks, b & 0x07, 3);
+            if (b >= 0xF0 && b <= 0xF4) {
+                return partial(from.stacks, b & 0x07, 3, 4);
             }
-            return dead; // a continuation byte with no lead, or no UTF-8 at all
+            return dead; // a continuation byte with no lead, an overlong lead, or no UTF-8 at all
         }
         if ((b & 0xC0) != 0x80) {
             return dead;
         }
         int bits = (from.partialBits << 6) | (b & 0x3F);
         int remaining = from.partialRemaining - 1;
-        return remaining == 0 ? acceptCodePoint(from.stacks, bits) : partial(from.stacks, bits, remaining);
+        if (remaining > 0) {
+            return partial(from.stacks, bits, remaining, from.partialLength);
+        }
+        boolean wellFormed = bits >= MIN_CODE_POINT[from.partialLength] && bits <= Character.MAX_CODE_POINT
+                && (bits < Character.MIN_SURROGATE || bits > Character.MAX_SURROGATE);
+        return wellFormed ? acceptCodePoint(from.stacks, bits) : dead;
     }
 
     /**
      * Inside a character: keep the stacks whose next character could still be one starting with these bits
      * (llama.cpp's {@code llama_grammar_match_partial_char}); the empty stack cannot end mid-character.
      */
-    private MatchState partial(Stack[] from, int bits, int remaining) {
-        int lo = bits << (6 * remaining);
-        int hi = lo | ((1 << (6 * remaining)) - 1);
+    private MatchState partial(Stack[] from, int bits, int remaining, int length) {
+        int lo = Math.max(bits << (6 * remaining), MIN_CODE_POINT[length]);
+        int hi = Math.min((bits << (6 * remaining)) | ((1 << (6 * remaining)) - 1), Character.MAX_CODE_POINT);
+        if (lo > hi || (lo >= Character.MIN_SURROGATE && hi <= Character.MAX_SURROGATE)) {
+            return dead; // overlong, beyond Unicode or a surrogate, whatever follows
+        }
         List<Stack> kept = new ArrayList<>();
         for (Stack s : from) {
             if (!s.isEmpty() && g.matchesSome(s.pos, lo, hi)) {
                 kept.add(s);
             }
         }
-        return intern(kept, bits, remaining);
+        return intern(kept, bits, remaining, length);
     }
 
     private MatchState acceptCodePoint(Stack[] from, int cp) {
@@ -150,7 +160,7 @@ final class StackMachine {
             int after = g.next(s.pos);
             advance(g.kind(after) == GrammarCode.END ? rest : push(after, rest), out, seen);
         }
-        return intern(out, 0, 0);
+        return intern(out, 0, 0, 0);
     }
 
     /**
@@ -186,13 +196,13 @@ final class StackMachine {
         return s;
     }
 
-    private MatchState intern(List<Stack> list, int bits, int remaining) {
+    private MatchState intern(List<Stack> list, int bits, int remaining, int length) {
         if (list.isEmpty()) {
             return dead;
         }
         Stack[] sorted = list.toArray(Stack[]::new);
         Arrays.sort(sorted, BY_ID);
-        MatchState candidate = new MatchState(sorted, bits, remaining);
+        MatchState candidate = new MatchState(sorted, bits, remaining, length);
         MatchState known = states.putIfAbsent(candidate, candidate);
         return known != null ? known : candidate;
     }
