@@ -51,7 +51,7 @@ final class GrammarCompiler {
             }
         }
         GrammarCode code = GrammarCode.of(c.names, c.bodies, c.ids.get(rootName));
-        LeftRecursion.check(code, c.origins);
+        LeftRecursion.check(code, c.origins, defined);
         return code;
     }
 

@@ -57,6 +57,11 @@ public final class GrammarMatcher implements TokenConstraint {
         return masks.computeIfAbsent(state, this::computeMask);
     }
 
+    /** The mask of the current state walked afresh, bypassing the mask cache (for measuring the trie walk). */
+    BitSet walk() {
+        return computeMask(state);
+    }
+
     private BitSet computeMask(MatchState from) {
         BitSet allowed = new BitSet(vocabulary.size());
         MatchState[] at = new MatchState[vocabulary.maxDepth() + 1];

@@ -287,17 +287,8 @@ public final class JsonSchemaGrammar {
             throw new GrammarException("the $ref '" + ref + "' at " + path + " is not local; only '#/$defs/...',"
                     + " '#/definitions/...' and '#' are supported");
         }
-        Object target = document;
+        Object target = resolvePointer(ref, path);
         String pointer = ref.substring(1);
-        if (!pointer.isEmpty()) {
-            for (String part : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/")) {
-                String key = part.replace("~1", "/").replace("~0", "~");
-                if (!(target instanceof Map<?, ?> map) || !map.containsKey(key)) {
-                    throw new GrammarException("the $ref '" + ref + "' at " + path + " points to nothing");
-                }
-                target = map.get(key);
-            }
-        }
         String name = reserve(sanitize("ref" + (pointer.isEmpty() ? "-root" : pointer.substring(pointer.lastIndexOf('/') + 1))));
         refRules.put(ref, name);
         rules.put(name, visit(target, name + "-value", ref));
@@ -318,7 +309,10 @@ public final class JsonSchemaGrammar {
         parts.add(own);
         for (Object part : parts) {
             Object resolved = part;
-            while (resolved instanceof Map<?, ?> p && p.get("$ref") instanceof String ref) {
+            for (int hops = 0; resolved instanceof Map<?, ?> p && p.get("$ref") instanceof String ref; hops++) {
+                if (hops > 32 || !ref.startsWith("#")) {
+                    throw new GrammarException("the $ref '" + ref + "' in 'allOf' at " + path + " cannot be merged");
+                }
                 resolved = resolvePointer(ref, path);
             }
             if (!(resolved instanceof Map<?, ?> p)) {
@@ -351,14 +345,16 @@ public final class JsonSchemaGrammar {
         return merged;
     }
 
+    /** The schema a local {@code $ref} (a JSON pointer after '#', RFC 6901) points to in this document. */
     private Object resolvePointer(String ref, String path) {
         Object target = document;
         String pointer = ref.substring(1);
-        for (String part : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
-            if (!(target instanceof Map<?, ?> map) || !map.containsKey(part)) {
+        for (String part : pointer.isEmpty() ? new String[0] : pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/")) {
+            String key = part.replace("~1", "/").replace("~0", "~");
+            if (!(target instanceof Map<?, ?> map) || !map.containsKey(key)) {
                 throw new GrammarException("the $ref '" + ref + "' at " + path + " points to nothing");
             }
-            target = map.get(part);
+            target = map.get(key);
         }
         return target;
     }

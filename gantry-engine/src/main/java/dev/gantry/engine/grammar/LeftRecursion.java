@@ -3,6 +3,7 @@ package dev.gantry.engine.grammar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Refuses left-recursive grammars, which a stack matcher would expand forever ({@code expr ::= expr "+" term}).
@@ -38,7 +39,11 @@ final class LeftRecursion {
         Arrays.fill(index, -1);
     }
 
-    static void check(GrammarCode code, List<String> origins) {
+    /**
+     * @param origins per rule id, the user rule it was written in (generated rules name their owner)
+     * @param defined the user rules, for the place to report
+     */
+    static void check(GrammarCode code, List<String> origins, Map<String, GbnfNode.Rule> defined) {
         LeftRecursion lr = new LeftRecursion(code);
         lr.buildEdges();
         for (int r = 0; r < code.alternatives().length; r++) {
@@ -49,9 +54,11 @@ final class LeftRecursion {
         for (int r = 0; r < code.alternatives().length; r++) {
             for (int[] e : lr.edges.get(r)) {
                 if (e[1] == 1 && lr.component[r] == lr.component[e[0]]) {
+                    GbnfNode.Rule at = defined.get(origins.get(r));
                     throw new GrammarException("the rule '" + origins.get(r) + "' is left-recursive (through '"
                             + code.names()[e[0]] + "'): it can reach itself before matching any character, which"
-                            + " a stack matcher cannot expand; rewrite it with repetition, e.g. x ::= y (\"+\" y)*");
+                            + " a stack matcher cannot expand; rewrite it with repetition, e.g. x ::= y (\"+\" y)*",
+                            at.line(), at.column());
                 }
             }
         }

@@ -108,7 +108,7 @@ class GrammarTest {
     void leftRecursionIsRefusedWithTheRuleName() {
         assertThatThrownBy(() -> Grammar.parse("root ::= expr\nexpr ::= expr \"+\" [0-9] | [0-9]"))
                 .isInstanceOf(GrammarException.class)
-                .hasMessageContaining("'expr' is left-recursive");
+                .hasMessageContaining("'expr' is left-recursive").hasMessageStartingWith("line 2, column 1");
         assertThatThrownBy(() -> Grammar.parse("root ::= a\na ::= b? a \"x\" | \"y\"\nb ::= \"b\""))
                 .hasMessageContaining("left-recursive");
     }

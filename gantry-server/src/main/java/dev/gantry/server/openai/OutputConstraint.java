@@ -34,12 +34,6 @@ final class OutputConstraint {
         return fromGrammar != null ? fromGrammar : fromFormat != null ? fromFormat : fromSchema;
     }
 
-    /** Whether the request asks for a grammar of its own (a forced tool call cannot be combined with one). */
-    static boolean requested(JsonRequest request) {
-        return request.field("grammar").filter(g -> !g.asText().isBlank()).isPresent() || request.field("json_schema").isPresent()
-                || request.field("response_format").map(f -> !"text".equals(f.path("type").asText())).orElse(false);
-    }
-
     private static Grammar responseFormat(JsonRequest request, ObjectMapper mapper) {
         JsonNode format = request.field("response_format").orElse(null);
         if (format == null) {
