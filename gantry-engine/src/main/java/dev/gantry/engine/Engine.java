@@ -1,10 +1,12 @@
 package dev.gantry.engine;
 
+import dev.gantry.engine.grammar.TokenVocabulary;
 import dev.gantry.engine.kvcache.KvCacheManager;
 import dev.gantry.engine.kvcache.KvUsage;
 import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.runner.ModelRunner;
 import dev.gantry.engine.sampling.Sampler;
+import dev.gantry.engine.sampling.TokenConstraint;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.OverloadedException;
 import dev.gantry.engine.scheduler.ScheduledChunk;
@@ -48,6 +50,7 @@ public final class Engine implements AutoCloseable {
     private long stepNanos;
     private long promptTokens;
     private long generatedTokens;
+    private TokenVocabulary vocabulary; // built on the first request with a grammar; see tokenVocabulary()
 
     private record Submit(Sequence seq, Generation generation, Sampler sampler, Instant deadline, int logprobs) {
     }
@@ -56,6 +59,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private static final class Active {
+        final Sequence seq;
         final Generation generation;
         final Sampler sampler;
         final Instant deadline;
@@ -64,6 +68,7 @@ public final class Engine implements AutoCloseable {
         boolean started;
 
         Active(Submit s) {
+            this.seq = s.seq();
             this.generation = s.generation();
             this.sampler = s.sampler();
             this.deadline = s.deadline();
@@ -117,7 +122,8 @@ public final class Engine implements AutoCloseable {
         }
         long id = ids.incrementAndGet();
         IntPredicate eog = request.ignoreEos() ? t -> false : model.tokenizer()::isEndOfGeneration;
-        Sequence seq = new Sequence(id, prompt, request.maxTokens(), context, eog, request.tenant());
+        TokenConstraint constraint = request.grammar() == null ? null : request.grammar().matcher(tokenVocabulary());
+        Sequence seq = new Sequence(id, prompt, request.maxTokens(), context, eog, request.tenant(), constraint);
         Generation generation = new Generation(id, prompt.length);
         Sampler sampler = new Sampler(request.sampling(), vocab);
         for (int t : prompt) {
@@ -126,6 +132,14 @@ public final class Engine implements AutoCloseable {
         inbox.add(new Submit(seq, generation, sampler, request.deadline(), request.logprobs()));
         LockSupport.unpark(loop);
         return generation;
+    }
+
+    /** The model's vocabulary as grammar masks walk it, built once on first use (any thread). */
+    public synchronized TokenVocabulary tokenVocabulary() {
+        if (vocabulary == null) {
+            vocabulary = TokenVocabulary.of(model.tokenizer());
+        }
+        return vocabulary;
     }
 
     /** Ends a generation with {@link FinishReason#CANCELLED}; its KV blocks are freed at the next step. */
@@ -173,7 +187,8 @@ public final class Engine implements AutoCloseable {
         }
         StepResult result;
         try {
-            result = runner.run(plan, id -> active.get(id).sampler, id -> active.get(id).logprobs);
+            result = runner.run(plan, id -> active.get(id).sampler, id -> active.get(id).logprobs,
+                    id -> active.get(id).seq.constraint());
         } catch (RuntimeException e) {
             for (ScheduledChunk c : plan.chunks()) {
                 finish(c.seqId(), FinishReason.ERROR, "inference failed: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.gantry.engine;
 
+import dev.gantry.engine.grammar.Grammar;
 import dev.gantry.engine.sampling.SamplingParams;
 import java.time.Instant;
 
@@ -10,16 +11,23 @@ import java.time.Instant;
  * @param ignoreEos  keep going past end-of-generation tokens (benchmarks)
  * @param tenant     who asked: the seam for per-tenant fairness and accounting
  * @param logprobs   -1 for none; otherwise report each token's log-probability with this many alternatives
+ * @param grammar    constrains the output to this grammar, or null for none; compiled once, each sequence gets its
+ *                   own matcher, and the sequence stops when the grammar has matched and nothing more can follow
  */
 public record GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, Instant deadline,
-                                boolean ignoreEos, String tenant, int logprobs) {
+                                boolean ignoreEos, String tenant, int logprobs, Grammar grammar) {
 
     /** The most alternatives a token's log-probabilities may list (OpenAI's limit). */
     public static final int MAX_LOGPROBS = 20;
 
     public GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, Instant deadline, boolean ignoreEos,
                              String tenant) {
-        this(prompt, sampling, maxTokens, deadline, ignoreEos, tenant, -1);
+        this(prompt, sampling, maxTokens, deadline, ignoreEos, tenant, -1, null);
+    }
+
+    public GenerationRequest(int[] prompt, SamplingParams sampling, int maxTokens, Instant deadline, boolean ignoreEos,
+                             String tenant, int logprobs) {
+        this(prompt, sampling, maxTokens, deadline, ignoreEos, tenant, logprobs, null);
     }
 
     public GenerationRequest {
@@ -41,6 +49,11 @@ public record GenerationRequest(int[] prompt, SamplingParams sampling, int maxTo
 
     public static GenerationRequest of(int[] prompt, SamplingParams sampling, int maxTokens) {
         return new GenerationRequest(prompt, sampling, maxTokens, null, false, null);
+    }
+
+    /** This request constrained to {@code g} (null for none). */
+    public GenerationRequest withGrammar(Grammar g) {
+        return new GenerationRequest(prompt, sampling, maxTokens, deadline, ignoreEos, tenant, logprobs, g);
     }
 
     @Override

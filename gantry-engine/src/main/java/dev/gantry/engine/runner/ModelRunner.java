@@ -5,6 +5,8 @@ import dev.gantry.engine.model.ForwardBatch;
 import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.sampling.Sampler;
 import dev.gantry.engine.sampling.TokenChoice;
+import dev.gantry.engine.sampling.TokenConstraint;
+import dev.gantry.engine.sampling.TokenMask;
 import dev.gantry.engine.scheduler.ScheduledChunk;
 import dev.gantry.engine.scheduler.StepPlan;
 import dev.gantry.engine.scheduler.StepResult;
@@ -38,6 +40,15 @@ public final class ModelRunner {
      *                 sampled token
      */
     public StepResult run(StepPlan plan, LongFunction<Sampler> samplers, LongToIntFunction logprobs) {
+        return run(plan, samplers, logprobs, id -> null);
+    }
+
+    /**
+     * @param constraints per sequence: what its next token must satisfy (a grammar), or null for nothing; its mask
+     *                    is applied before sampling and the sampled token is fed back to it
+     */
+    public StepResult run(StepPlan plan, LongFunction<Sampler> samplers, LongToIntFunction logprobs,
+                          LongFunction<TokenConstraint> constraints) {
         List<ScheduledChunk> chunks = plan.chunks();
         int total = plan.tokenCount();
         int[] tokens = new int[total];
@@ -73,8 +84,13 @@ public final class ModelRunner {
             if (c.sample()) {
                 System.arraycopy(logits, o++ * vocab, row, 0, vocab);
                 Sampler sampler = samplers.apply(c.seqId());
-                int token = sampler.sample(row);
+                TokenConstraint constraint = constraints.apply(c.seqId());
+                TokenMask mask = constraint == null ? null : constraint.mask();
+                int token = sampler.sample(row, mask);
                 sampler.accept(token);
+                if (constraint != null) {
+                    constraint.accept(token);
+                }
                 next.put(c.seqId(), token);
                 int top = logprobs.applyAsInt(c.seqId());
                 if (top >= 0) {

@@ -1,5 +1,6 @@
 package dev.gantry.engine.scheduler;
 
+import dev.gantry.engine.sampling.TokenConstraint;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
@@ -16,6 +17,7 @@ public final class Sequence {
     private final int maxLength;
     private final IntPredicate endOfGeneration;
     private final String tenant;
+    private final TokenConstraint constraint;
     private int[] tokens;
     private int length;
     private int computed;
@@ -26,6 +28,15 @@ public final class Sequence {
      * @param endOfGeneration which sampled tokens finish the sequence
      */
     public Sequence(long id, int[] prompt, int maxTokens, int maxLength, IntPredicate endOfGeneration, String tenant) {
+        this(id, prompt, maxTokens, maxLength, endOfGeneration, tenant, null);
+    }
+
+    /**
+     * @param constraint restricts the generated tokens (a grammar), or null; the sequence finishes with
+     *                   {@link FinishReason#STOP} once it {@link TokenConstraint#isComplete() is complete}
+     */
+    public Sequence(long id, int[] prompt, int maxTokens, int maxLength, IntPredicate endOfGeneration, String tenant,
+                    TokenConstraint constraint) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("sequence " + id + " has an empty prompt");
         }
@@ -41,6 +52,7 @@ public final class Sequence {
         this.maxLength = maxLength;
         this.endOfGeneration = endOfGeneration;
         this.tenant = tenant;
+        this.constraint = constraint;
         this.tokens = Arrays.copyOf(prompt, Math.min(maxLength, prompt.length + Math.min(maxTokens, 256)));
         this.length = prompt.length;
     }
@@ -82,13 +94,28 @@ public final class Sequence {
         return Arrays.copyOf(tokens, length);
     }
 
+    /**
+     * The constraint on the next token, or null, in step with the generated tokens: if it has followed a different
+     * number of them than the sequence holds, it is reset and replays them, so the sequence's tokens stay the one
+     * source of truth (a preempted sequence keeps them and is recomputed from them).
+     */
+    public TokenConstraint constraint() {
+        if (constraint != null && constraint.accepted() != generated()) {
+            constraint.reset();
+            for (int i = promptLength; i < length; i++) {
+                constraint.accept(tokens[i]);
+            }
+        }
+        return constraint;
+    }
+
     /** Appends a sampled token; returns why the sequence is now finished, or null if it goes on. */
     FinishReason append(int token) {
         if (length == tokens.length) {
             tokens = Arrays.copyOf(tokens, Math.min(maxLength, tokens.length * 2));
         }
         tokens[length++] = token;
-        if (endOfGeneration.test(token)) {
+        if (endOfGeneration.test(token) || (constraint != null && constraint.isComplete())) {
             return FinishReason.STOP;
         }
         if (generated() >= maxTokens || length >= maxLength) {

@@ -9,6 +9,7 @@ import dev.gantry.engine.chat.ParsedResponse;
 import dev.gantry.engine.chat.ToolCallParser;
 import dev.gantry.engine.chat.FormattedPrompt;
 import dev.gantry.engine.chat.jinja.TemplateException;
+import dev.gantry.engine.grammar.Grammar;
 import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.server.ServedModel;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,6 +23,9 @@ import java.util.UUID;
 /**
  * {@code POST /v1/chat/completions}: the conversation rendered with the model's chat template
  * ({@link ChatFormatter}, byte-identical to llama-server's {@code --jinja}), then generated like a completion.
+ * The output may be constrained ({@code response_format}, {@code grammar}: {@link OutputConstraint}); a forced
+ * {@code tool_choice} constrains it to one call in the family's syntax ({@link ToolCallGrammar}). Streamed tool
+ * calls go out as {@code tool_calls} deltas as they are written ({@link ToolCallStream}).
  */
 final class ChatCompletionsHandler {
 
@@ -58,9 +62,17 @@ final class ChatCompletionsHandler {
         ChatFormatter formatter = formatter();
         GenerationOptions options = GenerationOptions.read(request, model.model().tokenizer().vocabSize(), true);
         ToolChoice tools = ToolChoice.read(request, mapper);
+        Grammar grammar = OutputConstraint.read(request, mapper, true);
         FormattedPrompt formatted = render(formatter, request, tools);
+        if (tools.forcing()) {
+            if (grammar != null) {
+                throw ApiException.invalid("a tool_choice that forces a call cannot be combined with grammar or a JSON"
+                        + " response_format", "tool_choice");
+            }
+            grammar = ToolCallGrammar.forced(formatted.format(), formatted.thinkingForcedOpen(), tools.forced());
+        }
         int[] prompt = model.model().tokenizer().encode(formatted.prompt(), true, true);
-        RequestGenerations generations = RequestGenerations.submit(model, prompt, options, "messages");
+        RequestGenerations generations = RequestGenerations.submit(model, prompt, options, grammar, "messages");
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         try {
@@ -137,14 +149,14 @@ final class ChatCompletionsHandler {
     }
 
     /**
-     * Streams the answer. With tools, a choice's text is held until it ends, since a tool call can only be told
-     * from content once complete; then its content and its {@code tool_calls} go out as deltas.
+     * Streams the answer. With tools, each choice's text goes through a {@link ToolCallStream}: content is sent as
+     * it comes until a tool call starts, and the call as {@code tool_calls} deltas.
      */
     private void stream(RequestGenerations generations, GenerationOptions options, String id, long created,
                         ServerResponse response, Parse parse) throws IOException, InterruptedException {
-        List<StringBuilder> held = new ArrayList<>();
-        for (int i = 0; i < options.n(); i++) {
-            held.add(new StringBuilder());
+        List<ToolCallStream> calls = new ArrayList<>();
+        for (int i = 0; i < options.n() && parse != null; i++) {
+            calls.add(new ToolCallStream(parse.formatted().format(), parse.formatted().thinkingForcedOpen(), id + "-" + i));
         }
         try (SseStream sse = new SseStream(response, mapper)) {
             for (int i = 0; i < options.n(); i++) {
@@ -155,40 +167,34 @@ final class ChatCompletionsHandler {
                 generations.run(new RequestGenerations.Listener() {
                     @Override
                     public void text(int index, String text) throws IOException {
-                        if (parse != null) {
-                            held.get(index).append(text);
+                        if (parse == null) {
+                            sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
+                                    new ChatCompletionChunk.Delta(null, text), null, null)));
                             return;
                         }
-                        sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
-                                new ChatCompletionChunk.Delta(null, text), null, null)));
+                        send(index, calls.get(index).accept(text));
                     }
 
                     @Override
                     public void finish(int index, String reason) throws IOException {
                         String finish = reason;
                         if (parse != null) {
-                            ParsedResponse parsed = parse.apply(held.get(index).toString());
-                            String content = parsed.toolCalls().isEmpty() ? held.get(index).toString() : parsed.content();
-                            if (!content.isEmpty()) {
-                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
-                                        new ChatCompletionChunk.Delta(null, content), null, null)));
-                            }
-                            if (!parsed.toolCalls().isEmpty()) {
-                                List<Object> calls = new ArrayList<>();
-                                int n = 0;
-                                for (Object call : ToolChoice.toolCalls(parsed, id + "-" + index)) {
-                                    @SuppressWarnings("unchecked")
-                                    Map<String, Object> indexed = new java.util.LinkedHashMap<>((Map<String, Object>) call);
-                                    indexed.put("index", n++);
-                                    calls.add(indexed);
-                                }
-                                sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
-                                        new ChatCompletionChunk.Delta(null, null, calls), null, null)));
+                            ToolCallStream stream = calls.get(index);
+                            send(index, stream.finish());
+                            if (stream.calledTools()) {
                                 finish = "tool_calls";
                             }
                         }
                         sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index,
                                 new ChatCompletionChunk.Delta(null, null), null, finish)));
+                    }
+
+                    private void send(int index, List<ToolCallStream.Delta> deltas) throws IOException {
+                        for (ToolCallStream.Delta d : deltas) {
+                            ChatCompletionChunk.Delta delta = d.toolCall() == null ? new ChatCompletionChunk.Delta(null, d.content())
+                                    : new ChatCompletionChunk.Delta(null, null, List.of(d.toolCall()));
+                            sse.send(chunk(id, created, new ChatCompletionChunk.Choice(index, delta, null, null)));
+                        }
                     }
 
                     @Override

@@ -2,6 +2,7 @@ package dev.gantry.server.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.engine.grammar.Grammar;
 import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.server.ServedModel;
 import io.helidon.webserver.http.ServerResponse;
@@ -13,7 +14,8 @@ import java.util.UUID;
 /**
  * {@code POST /v1/completions}: a prompt (a string, or an array of token ids) continued {@code n} times, answered
  * whole or streamed. Tokenized as llama-server does: BOS added when the vocabulary asks for it, control tokens
- * written in the text parsed.
+ * written in the text parsed. The output may be constrained as llama-server allows: {@code response_format},
+ * {@code json_schema} or a GBNF {@code grammar} ({@link OutputConstraint}).
  */
 final class CompletionsHandler {
 
@@ -28,8 +30,9 @@ final class CompletionsHandler {
     void handle(JsonRequest request, ServerResponse response) throws IOException, InterruptedException {
         ModelCheck.requireServed(request, model);
         GenerationOptions options = GenerationOptions.read(request, model.model().tokenizer().vocabSize(), false);
+        Grammar grammar = OutputConstraint.read(request, mapper, false);
         int[] prompt = prompt(request);
-        RequestGenerations generations = RequestGenerations.submit(model, prompt, options, "prompt");
+        RequestGenerations generations = RequestGenerations.submit(model, prompt, options, grammar, "prompt");
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         try {

@@ -3,6 +3,7 @@ package dev.gantry.server.openai;
 import dev.gantry.engine.Generation;
 import dev.gantry.engine.GenerationRequest;
 import dev.gantry.engine.TokenTextStream;
+import dev.gantry.engine.grammar.Grammar;
 import dev.gantry.engine.sampling.TokenChoice;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.OverloadedException;
@@ -59,6 +60,12 @@ final class RequestGenerations {
      *     is full, 503 when the engine is shut down; nothing stays queued then
      */
     static RequestGenerations submit(ServedModel model, int[] prompt, GenerationOptions options, String promptParam) {
+        return submit(model, prompt, options, null, promptParam);
+    }
+
+    /** As {@link #submit(ServedModel, int[], GenerationOptions, String)}, each choice constrained to {@code grammar} (null: none). */
+    static RequestGenerations submit(ServedModel model, int[] prompt, GenerationOptions options, Grammar grammar,
+                                     String promptParam) {
         int context = model.contextLength();
         if (prompt.length == 0) {
             throw ApiException.invalid("the prompt is empty", promptParam);
@@ -77,7 +84,7 @@ final class RequestGenerations {
         try {
             for (int i = 0; i < options.n(); i++) {
                 submitted.add(model.engine().submit(new GenerationRequest(prompt, options.samplingFor(i), maxTokens,
-                        null, false, options.user(), options.logprobs())));
+                        null, false, options.user(), options.logprobs(), grammar)));
             }
         } catch (RuntimeException e) {
             submitted.forEach(g -> model.engine().cancel(g.id()));

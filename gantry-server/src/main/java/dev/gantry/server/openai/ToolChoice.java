@@ -12,20 +12,38 @@ import java.util.Map;
 /**
  * The {@code tools} and {@code tool_choice} of a chat request, validated, and the OpenAI {@code tool_calls} built
  * from what the model wrote. {@code auto} renders the tools through the template and parses calls out of the
- * answer; {@code none} leaves them out. Forcing a call ({@code required}, a named function) needs decoding
- * constrained by a grammar, which is refused clearly until the engine has one.
+ * answer; {@code none} leaves them out; {@code required} and {@code {"type": "function", "function": {"name"}}}
+ * render them too and force one call by a grammar ({@link ToolCallGrammar}) over the tools in {@link #forced()}.
  *
- * @param tools the tools to render, or null for none
+ * @param tools  the tools to render, or null for none
+ * @param forced the tools a call is forced among (all of them for {@code required}, the named one), or empty
  */
-record ToolChoice(List<Map<String, Object>> tools) {
+record ToolChoice(List<Map<String, Object>> tools, List<Map<String, Object>> forced) {
+
+    ToolChoice {
+        forced = forced == null ? List.of() : List.copyOf(forced);
+    }
+
+    ToolChoice(List<Map<String, Object>> tools) {
+        this(tools, List.of());
+    }
 
     boolean active() {
         return tools != null && !tools.isEmpty();
     }
 
+    /** Whether the output must be a tool call. */
+    boolean forcing() {
+        return !forced.isEmpty();
+    }
+
     static ToolChoice read(JsonRequest request, ObjectMapper mapper) {
         JsonNode toolsNode = request.field("tools").orElse(null);
         if (toolsNode == null || toolsNode.isNull()) {
+            JsonNode choice = request.field("tool_choice").orElse(null);
+            if (choice != null && (choice.isObject() || "required".equals(choice.asText()))) {
+                throw ApiException.invalid("tool_choice forces a tool call, but the request has no tools", "tool_choice");
+            }
             return new ToolChoice(null);
         }
         if (!toolsNode.isArray()) {
@@ -50,9 +68,22 @@ record ToolChoice(List<Map<String, Object>> tools) {
         if (choice.isTextual() && choice.textValue().equals("none")) {
             return new ToolChoice(null);
         }
-        if ((choice.isTextual() && choice.textValue().equals("required")) || choice.isObject()) {
-            throw ApiException.invalid("tool_choice '" + (choice.isTextual() ? choice.textValue() : "function")
-                    + "' forces a call, which needs grammar-constrained decoding; this server supports auto and none", "tool_choice");
+        if (choice.isTextual() && choice.textValue().equals("required")) {
+            return new ToolChoice(tools, tools);
+        }
+        if (choice.isObject()) {
+            JsonNode name = choice.path("function").path("name");
+            if (!"function".equals(choice.path("type").asText()) || !name.isTextual()) {
+                throw ApiException.invalid("tool_choice must be \"none\", \"auto\", \"required\" or"
+                        + " {\"type\": \"function\", \"function\": {\"name\": ...}}", "tool_choice");
+            }
+            for (Map<String, Object> tool : tools) {
+                if (name.textValue().equals(((Map<?, ?>) tool.get("function")).get("name"))) {
+                    return new ToolChoice(tools, List.of(tool));
+                }
+            }
+            throw ApiException.invalid("tool_choice names the function '" + name.textValue() + "', which is not in tools",
+                    "tool_choice");
         }
         throw ApiException.invalid("tool_choice must be \"none\", \"auto\", \"required\" or a function", "tool_choice");
     }

@@ -87,7 +87,7 @@ class OpenAiServerTest {
     }
 
     @Test
-    void toolsAreRenderedIntoThePromptAndForcedCallsAreRefused() {
+    void toolsAreRenderedIntoThePromptAndRequiredForcesACall() {
         String tools = ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Weather\","
                 + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
         String base = "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}],\"temperature\":0,\"max_tokens\":4";
@@ -97,9 +97,9 @@ class OpenAiServerTest {
         assertThat(withTools.get("choices").get(0).get("finish_reason").asText()).isIn("stop", "length", "tool_calls");
         int none = ok(server.post("/v1/chat/completions", base + tools + ",\"tool_choice\":\"none\"}")).get("usage").get("prompt_tokens").asInt();
         assertThat(none).isEqualTo(plain);
-        HttpResponse<String> required = server.post("/v1/chat/completions", base + tools + ",\"tool_choice\":\"required\"}");
-        assertThat(required.statusCode()).isEqualTo(400);
-        assertThat(json(required.body()).get("error").get("param").asText()).isEqualTo("tool_choice");
+        JsonNode required = ok(server.post("/v1/chat/completions", base.replace("\"max_tokens\":4", "\"max_tokens\":200")
+                + tools + ",\"tool_choice\":\"required\"}"));
+        assertThat(required.get("choices").get(0).get("finish_reason").asText()).as("forced by a grammar").isEqualTo("tool_calls");
         HttpResponse<String> bad = server.post("/v1/chat/completions", base + ",\"tools\":[{\"type\":\"function\"}]}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad.body()).get("error").get("param").asText()).isEqualTo("tools");
