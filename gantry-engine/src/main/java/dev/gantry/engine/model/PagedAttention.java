@@ -1,8 +1,11 @@
 package dev.gantry.engine.model;
 
+import dev.gantry.engine.kernel.Axpy;
 import dev.gantry.engine.kernel.Softmax;
 import dev.gantry.engine.kvcache.KvBlockStorage;
 import dev.gantry.engine.kvcache.KvCacheType;
+import dev.gantry.engine.tensor.GgmlType;
+import dev.gantry.engine.tensor.WeightFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -19,6 +22,7 @@ import java.nio.ByteOrder;
  */
 final class PagedAttention {
 
+    private static final WeightFormat HALF_DOT = WeightFormat.of(GgmlType.F16);
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final KvBlockStorage kv;
@@ -68,13 +72,13 @@ final class PagedAttention {
         long kElement = kv.elementOffset(kvHead * headDim);
         for (int p = from; p <= to; p++) {
             long offset = kv.keyOffset(slot(table, p)) + kElement;
-            decode(keys, offset, headDim);
+            if (!f16) {
+                decode(keys, offset, headDim);
+            }
             for (int g = 0; g < group; g++) {
-                float dot = 0;
-                int qBase = g * headDim;
-                for (int i = 0; i < headDim; i++) {
-                    dot += query[qBase + i] * row[i];
-                }
+                // F16 keys: the half-precision dot kernel reads the cache row in place (ggml_vec_dot_f16's job)
+                float dot = f16 ? HALF_DOT.dot(keys, offset, query, g * headDim, headDim)
+                        : rowDot(query, g * headDim, headDim);
                 float s = dot * scale;
                 if (softCap > 0) {
                     s = softCap * (float) Math.tanh(s / softCap);
@@ -92,15 +96,21 @@ final class PagedAttention {
             decode(values, offset, valueDim);
             for (int g = 0; g < group; g++) {
                 float w = Float.float16ToFloat(Float.floatToFloat16(scores[g * n + p - from]));
-                int aBase = g * valueDim;
-                for (int i = 0; i < valueDim; i++) {
-                    acc[aBase + i] += w * row[i];
-                }
+                Axpy.apply(w, row, 0, acc, g * valueDim, valueDim);
             }
         }
         for (int g = 0; g < group; g++) {
             System.arraycopy(acc, g * valueDim, out, outOff + (firstHead + g) * valueDim, valueDim);
         }
+    }
+
+    /** {@code query[qOff..qOff+n) . row[0..n)}, for a cache row decoded into {@link #row}. */
+    private float rowDot(float[] q, int qOff, int n) {
+        float dot = 0;
+        for (int i = 0; i < n; i++) {
+            dot += q[qOff + i] * row[i];
+        }
+        return dot;
     }
 
     private int slot(int[] table, int position) {
