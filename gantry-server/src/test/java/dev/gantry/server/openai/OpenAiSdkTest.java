@@ -90,7 +90,7 @@ class OpenAiSdkTest {
     }
 
     private static ChatCompletionCreateParams.Builder chat(String user, long maxTokens) {
-        return ChatCompletionCreateParams.builder().model(MODEL).addUserMessage(user).maxTokens(maxTokens);
+        return ChatCompletionCreateParams.builder().model(MODEL).addUserMessage(user).maxCompletionTokens(maxTokens);
     }
 
     private static int promptTokens(String text) {
@@ -139,7 +139,7 @@ class OpenAiSdkTest {
         assertThat(c.id()).startsWith("chatcmpl-");
         assertThat(c.model()).isEqualTo(MODEL);
         ChatCompletion.Choice choice = c.choices().getFirst();
-        assertThat(choice.message().content()).isPresent();
+        assertThat(choice.message().content().orElseThrow()).isNotEmpty();
         assertThat(choice.message().toolCalls()).isEmpty();
         assertThat(choice.logprobs()).isEmpty();
         assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
@@ -174,7 +174,7 @@ class OpenAiSdkTest {
         }
         assertThat(finishes).containsExactly(ChatCompletionChunk.Choice.FinishReason.LENGTH);
         String expected = whole.choices().getFirst().message().content().orElseThrow();
-        assertThat(text.toString()).isEqualTo(expected);
+        assertThat(text.toString()).isEqualTo(expected).isNotEmpty();
 
         ChatCompletionChunk last = chunks.getLast();
         assertThat(last.choices()).isEmpty();
@@ -222,6 +222,8 @@ class OpenAiSdkTest {
         assertUsage(last.usage().orElseThrow(), promptTokens(PROMPT), 10);
     }
 
+    /** {@code seed} is deprecated on OpenAI's chat API, but llama-server-style servers (Gantry too) honour it. */
+    @SuppressWarnings("deprecation")
     @Test
     void nChoicesComeBackWithDistinctIndices() {
         ChatCompletion c = client.chat().completions().create(chat("Hi", 4).n(3).temperature(0.9).seed(7).build());
@@ -230,6 +232,18 @@ class OpenAiSdkTest {
         assertThat(usage.promptTokens()).as("the prompt counts once").isEqualTo(promptTokens(chatPrompt("Hi")));
         assertThat(usage.completionTokens()).isBetween(3L, 12L);
         assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+
+        // Streamed, the choices interleave; each one still adds up to the greedy answer.
+        ChatCompletionCreateParams greedy = chat("Hi", 6).temperature(0.0).build();
+        String expected = client.chat().completions().create(greedy).choices().getFirst().message().content().orElseThrow();
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+                .createStreaming(greedy.toBuilder().n(2).build())) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        assertThat(accumulator.chatCompletion().choices()).extracting(ChatCompletion.Choice::index).containsExactly(0L, 1L);
+        assertThat(accumulator.chatCompletion().choices()).extracting(choice -> choice.message().content().orElseThrow())
+                .containsExactly(expected, expected);
 
         Completion plain = client.completions().create(greedyCompletion(3).n(2).build());
         assertThat(plain.choices()).extracting(CompletionChoice::index).containsExactlyInAnyOrder(0L, 1L);
@@ -253,6 +267,7 @@ class OpenAiSdkTest {
         assertThat(stopped.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
     }
 
+    @SuppressWarnings("deprecation")
     @Test
     void seedMakesSamplingReproducible() {
         CompletionCreateParams params = CompletionCreateParams.builder().model(MODEL).prompt(PROMPT)
