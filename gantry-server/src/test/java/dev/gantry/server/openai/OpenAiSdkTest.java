@@ -15,6 +15,7 @@ import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -314,7 +315,7 @@ class OpenAiSdkTest {
     }
 
     @Test
-    void toolsAreAcceptedAndRenderedAndToolChoiceAutoAndNoneWork() {
+    void toolsAreRenderedAutoAndNoneWorkAndRequiredForcesACallOnTheSchema() {
         ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder()
                 .function(FunctionDefinition.builder().name("get_weather").description("The weather in a city")
                         .parameters(FunctionParameters.builder()
@@ -337,10 +338,48 @@ class OpenAiSdkTest {
         ChatCompletion none = client.chat().completions().create(plain.toBuilder().addTool(weather)
                 .toolChoice(ChatCompletionToolChoiceOption.Auto.NONE).build());
         assertThat(none.usage().orElseThrow().promptTokens()).as("none leaves the tools out").isEqualTo(plainPrompt);
-        // Forcing a call needs grammar-constrained decoding, which the server refuses clearly (ToolChoice).
-        BadRequestException required = catchStatus(BadRequestException.class, 400, () -> client.chat().completions()
-                .create(plain.toBuilder().addTool(weather).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build()));
-        assertThat(required.param()).contains("tool_choice");
+        // required: grammar-constrained decoding forces a call whose arguments follow the function's schema
+        ChatCompletion forced = client.chat().completions().create(chat("Weather in Paris?", 96).temperature(0.0)
+                .addTool(weather).toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion.Choice choice = forced.choices().getFirst();
+        assertThat(choice.finishReason().known()).isEqualTo(ChatCompletion.Choice.FinishReason.Known.TOOL_CALLS);
+        var call = choice.message().toolCalls().orElseThrow().getFirst().asFunction();
+        assertThat(call.function().name()).isEqualTo("get_weather");
+        assertThat(readJson(call.function().arguments()).get("city").isTextual()).as(call.function().arguments()).isTrue();
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // seed on chat: deprecated in the SDK, still honoured by Gantry
+    void aJsonSchemaResponseFormatYieldsJsonThatFollowsTheSchema() {
+        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder().name("story").strict(true)
+                        .schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty("properties", JsonValue.from(Map.of(
+                                        "name", Map.of("type", "string", "maxLength", 12),
+                                        "age", Map.of("type", "integer", "minimum", 1, "maximum", 99))))
+                                .putAdditionalProperty("required", JsonValue.from(List.of("name", "age")))
+                                .build())
+                        .build())
+                .build();
+        for (long seed : new long[] {1, 2, 3}) {
+            ChatCompletion done = client.chat().completions().create(chat("Tell me about Lily.", 128)
+                    .temperature(0.8).seed(seed).responseFormat(format).build());
+            String content = done.choices().getFirst().message().content().orElseThrow();
+            var json = readJson(content);
+            assertThat(json.get("name").isTextual()).as(content).isTrue();
+            assertThat(json.get("name").asText().length()).as(content).isLessThanOrEqualTo(12);
+            assertThat(json.get("age").asInt()).as(content).isBetween(1, 99);
+            assertThat(json.size()).as(content).isEqualTo(2);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 
     @Test
