@@ -1,7 +1,16 @@
 package dev.gantry.engine.kernel;
 
-/** Numerically stable softmax in place, and log-softmax for scoring. */
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Numerically stable softmax in place: the exponentials a vector at a time (the JDK's vector math library), their
+ * sum in double, one element after another, so the normalisation does not depend on the vector width.
+ */
 public final class Softmax {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private Softmax() {
     }
@@ -12,15 +21,21 @@ public final class Softmax {
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
+        int i = 0;
+        FloatVector vmax = FloatVector.broadcast(F, max);
+        for (; i <= n - F.length(); i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).sub(vmax).lanewise(VectorOperators.EXP).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] = (float) Math.exp(x[off + i] - max);
+        }
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            sum += e;
+        for (int j = 0; j < n; j++) {
+            sum += x[off + j];
         }
         float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            x[off + i] *= inv;
+        for (int j = 0; j < n; j++) {
+            x[off + j] *= inv;
         }
     }
 }

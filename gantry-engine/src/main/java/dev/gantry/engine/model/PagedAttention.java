@@ -70,8 +70,16 @@ final class PagedAttention {
             scores = new float[Math.max(group * n, scores.length * 2)];
         }
         long kElement = kv.elementOffset(kvHead * headDim);
+        // slots advance one by one within a block, so there is no division per position
+        int block = from / blockSize;
+        int within = from % blockSize;
+        int base = table[block] * blockSize;
         for (int p = from; p <= to; p++) {
-            long offset = kv.keyOffset(slot(table, p)) + kElement;
+            long offset = kv.keyOffset(base + within) + kElement;
+            if (++within == blockSize && p < to) {
+                within = 0;
+                base = table[++block] * blockSize;
+            }
             if (!f16) {
                 decode(keys, offset, headDim);
             }
@@ -91,8 +99,15 @@ final class PagedAttention {
             Softmax.apply(scores, g * n, n);
         }
         long vElement = kv.elementOffset(kvHead * valueDim);
+        block = from / blockSize;
+        within = from % blockSize;
+        base = table[block] * blockSize;
         for (int p = from; p <= to; p++) {
-            long offset = kv.valueOffset(slot(table, p)) + vElement;
+            long offset = kv.valueOffset(base + within) + vElement;
+            if (++within == blockSize && p < to) {
+                within = 0;
+                base = table[++block] * blockSize;
+            }
             decode(values, offset, valueDim);
             for (int g = 0; g < group; g++) {
                 float w = Float.float16ToFloat(Float.floatToFloat16(scores[g * n + p - from]));
@@ -111,10 +126,6 @@ final class PagedAttention {
             dot += q[qOff + i] * row[i];
         }
         return dot;
-    }
-
-    private int slot(int[] table, int position) {
-        return table[position / blockSize] * blockSize + position % blockSize;
     }
 
     /** One head's slice of a cached row into {@link #row}: F16 read directly, other cache types via their format. */
