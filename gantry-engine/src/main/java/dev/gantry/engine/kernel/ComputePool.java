@@ -1,12 +1,16 @@
 package dev.gantry.engine.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Fixed compute threads, created once, that split index ranges statically among themselves. The calling thread
- * takes the first share, so {@code threads = 1} runs everything inline. Workers spin briefly for the next task
- * (matmuls follow each other within microseconds during decode) and then park, so an idle engine burns no CPU.
+ * Fixed compute threads, created once, that share index ranges among themselves. A task's range is cut into a
+ * few contiguous chunks per thread, claimed in order from one counter: the calling thread starts at once, and a
+ * worker that is slow to wake (a busy machine, a shared VM) simply finds fewer chunks left, so no call ever waits
+ * for a thread that has not started; it waits only for chunks already being computed. With {@code threads = 1}
+ * everything runs inline. Workers spin briefly for the next task (matmuls follow each other within microseconds
+ * during decode) and then park, so an idle engine burns no CPU.
  *
  * <p>NOTE: one task at a time. Callers on different threads (the engine loop and a scoring request, say) are
  * serialized by a lock; a task must not call {@link #run} from inside itself.
@@ -20,13 +24,18 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final int SPINS = 20_000;
+    /** Chunks per thread: enough to even out a late start, few enough to keep each chunk's rows contiguous. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The task's generation in the high 32 bits, the next unclaimed chunk in the low 32. */
+    private final AtomicLong claims = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
     private volatile long generation;
     private volatile RangeTask task;
     private volatile int size;
+    private volatile int chunks;
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -37,8 +46,7 @@ public final class ComputePool implements AutoCloseable {
         this.threads = threads;
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            int index = i + 1;
-            workers[i] = Thread.ofPlatform().daemon().name("gantry-compute-" + index).unstarted(() -> work(index));
+            workers[i] = Thread.ofPlatform().daemon().name("gantry-compute-" + (i + 1)).unstarted(this::work);
             workers[i].start();
         }
     }
@@ -58,7 +66,7 @@ public final class ComputePool implements AutoCloseable {
      */
     public static final long MIN_PARALLEL_WORK = 131_072;
 
-    /** Runs {@code task} over {@code [0, n)} split into one contiguous share per thread, and waits for all shares. */
+    /** Runs {@code task} over {@code [0, n)} shared among the threads, and returns when all of it is done. */
     public void run(int n, RangeTask task) {
         run(n, Long.MAX_VALUE, task);
     }
@@ -72,17 +80,21 @@ public final class ComputePool implements AutoCloseable {
             task.run(0, n);
             return;
         }
+        int count = Math.min(n, threads * CHUNKS_PER_THREAD);
+        long gen = generation + 1;
         this.task = task;
         this.size = n;
+        this.chunks = count;
         this.failure = null;
-        pending.set(workers.length);
-        generation = generation + 1;
+        finished.set(0);
+        claims.set(gen << 32);
+        generation = gen;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        runShare(0, n, task);
+        claimChunks(gen, task, n, count);
         int spins = 0;
-        while (pending.get() != 0) {
+        while (finished.get() != count) {
             if (++spins > SPINS) {
                 Thread.yield();
             } else {
@@ -102,15 +114,30 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    private void runShare(int index, int n, RangeTask task) {
-        long start = (long) n * index / threads;
-        long end = (long) n * (index + 1) / threads;
-        if (start < end) {
-            task.run((int) start, (int) end);
+    /** Runs chunks of generation {@code gen} until none is left (or a newer task has replaced it). */
+    private void claimChunks(long gen, RangeTask task, int n, int count) {
+        while (true) {
+            long c = claims.get();
+            int chunk = (int) c;
+            if ((c >>> 32) != gen || chunk >= count) {
+                return;
+            }
+            if (!claims.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                int start = (int) ((long) n * chunk / count);
+                int end = (int) ((long) n * (chunk + 1) / count);
+                task.run(start, end);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                finished.incrementAndGet();
+            }
         }
     }
 
-    private void work(int index) {
+    private void work() {
         long seen = 0;
         while (true) {
             int spins = 0;
@@ -125,12 +152,10 @@ public final class ComputePool implements AutoCloseable {
                 return;
             }
             seen = generation;
-            try {
-                runShare(index, size, task);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                pending.decrementAndGet();
+            RangeTask t = task;
+            if (t != null) {
+                // read after the generation: a task replaced meanwhile only makes every claim below fail
+                claimChunks(seen, t, size, chunks);
             }
         }
     }
