@@ -11,12 +11,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * llama-server's {@code ignore_eos} extension: a greedy story that ends with end-of-text on its own runs on to
- * {@code max_tokens} when it is set, which is what {@code gantry bench serve} relies on for fixed-length outputs.
+ * llama-server's {@code ignore_eos} extension: a completion whose next token is forced to be end-of-text (a
+ * {@code logit_bias} on stories260K's {@code </s>}, id 2) stops at once, and runs on to {@code max_tokens} when
+ * {@code ignore_eos} is set, which is what {@code gantry bench serve} relies on for fixed-length outputs.
  */
 class IgnoreEosServerTest {
 
-    private static final int MAX = 400;
+    private static final int MAX = 12;
+    private static final String FORCE_EOS = ",\"logit_bias\":{\"2\":100}";
     private static TestServer server;
 
     @BeforeAll
@@ -37,12 +39,12 @@ class IgnoreEosServerTest {
     }
 
     @Test
-    void ignoreEosGeneratesPastTheEndOfTheStoryToMaxTokens() {
-        JsonNode plain = complete("");
-        assertThat(plain.get("choices").get(0).get("finish_reason").asText()).as("the story ends by itself").isEqualTo("stop");
+    void ignoreEosGeneratesPastEndOfTextToMaxTokens() {
+        JsonNode plain = complete(FORCE_EOS);
+        assertThat(plain.get("choices").get(0).get("finish_reason").asText()).as("end-of-text stops it").isEqualTo("stop");
         assertThat(plain.get("usage").get("completion_tokens").asInt()).isLessThan(MAX);
 
-        JsonNode ignoring = complete(",\"ignore_eos\":true");
+        JsonNode ignoring = complete(FORCE_EOS + ",\"ignore_eos\":true");
         assertThat(ignoring.get("choices").get(0).get("finish_reason").asText()).isEqualTo("length");
         assertThat(ignoring.get("usage").get("completion_tokens").asInt()).isEqualTo(MAX);
     }
