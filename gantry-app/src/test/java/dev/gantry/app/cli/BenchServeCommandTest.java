@@ -73,7 +73,7 @@ class BenchServeCommandTest {
         Cli r = Cli.run("bench", "serve", "-m", Cli.stories(), "--batching", "sometimes");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("gantry: --batching must be on, off or both, not 'sometimes'" + System.lineSeparator());
-        Cli big = Cli.run("bench", "serve", "-m", Cli.stories(), "--prompt-len", "500", "--output-len", "64");
+        Cli big = Cli.run("bench", "serve", "-m", Cli.stories(), "--prompt-len", "100000", "--output-len", "64");
         assertThat(big.exitCode()).isEqualTo(1);
         assertThat(big.err()).contains("exceed the model's context");
     }
