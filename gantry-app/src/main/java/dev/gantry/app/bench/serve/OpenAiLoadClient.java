@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,13 @@ public final class OpenAiLoadClient implements AutoCloseable {
 
     /** A whole request may take this long on a loaded machine before it counts as failed. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * How often a request that got no response at all is sent again. llama-server (cpp-httplib) closes a
+     * keep-alive connection after a fixed number of requests, and the JDK client may already have picked that
+     * connection for the next POST, which then fails with no bytes received; POST is not retried by the JDK.
+     */
+    private static final int STALE_CONNECTION_RETRIES = 2;
 
     private final URI base;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -105,14 +113,28 @@ public final class OpenAiLoadClient implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        long sent = System.nanoTime();
         try {
-            HttpResponse<InputStream> response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            long sent = System.nanoTime();
+            HttpResponse<InputStream> response = null;
+            int attempts = 0;
+            while (response == null) {
+                attempts++;
+                try {
+                    response = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                } catch (HttpTimeoutException e) {
+                    throw e;
+                } catch (IOException noResponse) {
+                    if (attempts > STALE_CONNECTION_RETRIES) {
+                        throw noResponse;
+                    }
+                    sent = System.nanoTime();  // resent on a new connection: timed from the resend
+                }
+            }
             try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 if (response.statusCode() != 200) {
                     return RequestOutcome.failed("HTTP " + response.statusCode() + ": " + abbreviate(readAll(in)));
                 }
-                return readStream(in, sent);
+                return readStream(in, sent).resent(attempts - 1);
             }
         } catch (IOException e) {
             return RequestOutcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -161,7 +183,7 @@ public final class OpenAiLoadClient implements AutoCloseable {
             return RequestOutcome.failed("the stream ended without any text");
         }
         return new RequestOutcome(ttft, itl.stream().mapToDouble(Double::doubleValue).toArray(),
-                usageTokens >= 0 ? usageTokens : chunks, (System.nanoTime() - sent) / 1e6, null);
+                usageTokens >= 0 ? usageTokens : chunks, (System.nanoTime() - sent) / 1e6, 0, null);
     }
 
     /** The first model {@code GET /v1/models} lists, or null (the field is then left out) when it lists none. */

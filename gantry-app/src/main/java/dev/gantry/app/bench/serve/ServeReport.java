@@ -38,6 +38,10 @@ public final class ServeReport {
         }
         out.println(p99.substring(0, p99.length() - 1));
         for (ServeResult r : results) {
+            if (r.resends() > 0) {
+                out.printf("%s: %d sends repeated after no response on a reused connection (timed from the resend)%n",
+                        r.target(), r.resends());
+            }
             if (r.firstError() != null) {
                 out.printf("%s: %d failed, the first with: %s%n", r.target(), r.failed(), r.firstError());
             }

@@ -8,7 +8,7 @@ import java.util.List;
  * the wall time of the whole run, from the first request sent to the last stream ended.
  */
 public record ServeResult(String target, double seconds, int completed, int failed, long outputTokens,
-                          Distribution ttftMs, Distribution itlMs, String firstError) {
+                          Distribution ttftMs, Distribution itlMs, int resends, String firstError) {
 
     public static ServeResult of(String target, double seconds, List<RequestOutcome> outcomes) {
         List<RequestOutcome> ok = outcomes.stream().filter(RequestOutcome::succeeded).toList();
@@ -17,7 +17,7 @@ public record ServeResult(String target, double seconds, int completed, int fail
                 ok.stream().mapToLong(RequestOutcome::outputTokens).sum(),
                 Distribution.of(ok.stream().mapToDouble(RequestOutcome::ttftMs).toArray()),
                 Distribution.of(ok.stream().flatMapToDouble(o -> Arrays.stream(o.itlMs())).toArray()),
-                firstError);
+                outcomes.stream().mapToInt(RequestOutcome::resends).sum(), firstError);
     }
 
     public double requestsPerSecond() {
