@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
  * {@code gantry bench}: llama-bench's end-to-end benchmark for Gantry, with its options ({@code -m -p -n -r -t -o},
  * comma lists allowed), its tests and its output; {@code --synthetic} benchmarks a generated random-weight model
  * and {@code --compare} runs llama.cpp's llama-bench on the same files, test by test, for the ratio.
+ * {@code gantry bench serve} ({@link BenchServeCommand}) benchmarks the OpenAI server under concurrent clients.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measure prompt processing (pp) and generation (tg) speed, as llama-bench does.")
+        description = "Measure prompt processing (pp) and generation (tg) speed, as llama-bench does; 'bench serve' benchmarks serving.",
+        subcommands = BenchServeCommand.class)
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file (repeatable).")

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gantry", mixinStandardHelpOptions = true, version = "gantry 0.1.0",
         description = "Serve and run LLMs on the JVM.",
         subcommands = {ServeCommand.class, PullCommand.class, ListCommand.class, RunCommand.class, TokenizeCommand.class,
-                ScoreCommand.class, ShowCommand.class, QuantizeCommand.class, BenchCommand.class, BenchServeCommand.class, TemplateCommand.class, ChatCommand.class,
+                ScoreCommand.class, ShowCommand.class, QuantizeCommand.class, BenchCommand.class, TemplateCommand.class, ChatCommand.class,
                 IngestCommand.class, SearchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GantryCommand implements Runnable {

@@ -23,9 +23,12 @@ import java.util.OptionalLong;
  * @param includeUsage streaming only: add a last chunk with {@code usage}
  * @param user         the caller's end-user id, used as the engine's tenant
  * @param logprobs     -1 for no log-probabilities, else how many alternatives to report per token
+ * @param ignoreEos    llama-server's {@code ignore_eos} extension: generate past end-of-generation tokens until
+ *                     {@code max_tokens}, so benchmarks get outputs of a fixed length (as {@code vllm bench serve} asks)
  */
 public record GenerationOptions(SamplingParams sampling, OptionalInt maxTokens, int n, List<String> stop,
-                                boolean stream, boolean includeUsage, String user, int logprobs) {
+                                boolean stream, boolean includeUsage, String user, int logprobs,
+                                boolean ignoreEos) {
 
     static final int MAX_N = 16;
     static final int MAX_STOPS = 16;
@@ -61,7 +64,7 @@ public record GenerationOptions(SamplingParams sampling, OptionalInt maxTokens, 
         }
         String user = request.string("user").orElse(null);
         return new GenerationOptions(sampling(request, vocabSize), maxTokens, n, stops(request), stream, includeUsage,
-                user, logprobs(request, chat));
+                user, logprobs(request, chat), request.bool("ignore_eos").orElse(false));
     }
 
     /**

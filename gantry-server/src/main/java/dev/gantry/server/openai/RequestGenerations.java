@@ -84,7 +84,7 @@ final class RequestGenerations {
         try {
             for (int i = 0; i < options.n(); i++) {
                 submitted.add(model.engine().submit(new GenerationRequest(prompt, options.samplingFor(i), maxTokens,
-                        null, false, options.user(), options.logprobs(), grammar)));
+                        null, options.ignoreEos(), options.user(), options.logprobs(), grammar)));
             }
         } catch (RuntimeException e) {
             submitted.forEach(g -> model.engine().cancel(g.id()));
