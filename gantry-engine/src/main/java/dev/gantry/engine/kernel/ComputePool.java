@@ -64,7 +64,7 @@ public final class ComputePool implements AutoCloseable {
      * Work below this many multiply-adds runs on the calling thread: waking the others costs microseconds, more
      * than a small matrix takes (stories260K's are 64 x 64).
      */
-    public static final long MIN_PARALLEL_WORK = 131_072;
+    public static final long MIN_PARALLEL_WORK = 1 << 20;
 
     /** Runs {@code task} over {@code [0, n)} shared among the threads, and returns when all of it is done. */
     public void run(int n, RangeTask task) {

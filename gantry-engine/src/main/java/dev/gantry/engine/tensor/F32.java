@@ -36,11 +36,56 @@ public final class F32 implements WeightFormat, Quantizer {
             acc2 = load(data, o + 8L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 12L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
-        for (; i < n; i++) {
-            sum += data.get(Simd.LE_FLOAT, offset + 4L * i) * x[xOffset + i];
+        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc0.add(acc1).add(acc2.add(acc3))));
+    }
+
+    /** {@code sum} plus the products of elements {@code [from, n)}, one by one (a method of its own for C2's budget). */
+    private static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
+        float s = sum;
+        for (int i = from; i < n; i++) {
+            s += data.get(Simd.LE_FLOAT, offset + 4L * i) * x[xOffset + i];
         }
-        return sum;
+        return s;
+    }
+
+    /** Two tokens at a time, each with exactly {@link #dot}'s operations. */
+    @Override
+    public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
+                          float[] out, int outOffset, int outStride) {
+        TokenTiles.run(this, 2, F32::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+    }
+
+    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+                             float[] out, int o0, int outStride) {
+        GgmlType.F32.blockCount(n);
+        final int lanes = Simd.LANES;
+        int x1 = x0 + xStride;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        int i = 0;
+        for (; i <= n - 4 * lanes; i += 4 * lanes) {
+            long o = offset + 4L * i;
+            FloatVector w0 = load(data, o);
+            FloatVector w1 = load(data, o + 4L * lanes);
+            FloatVector w2 = load(data, o + 8L * lanes);
+            FloatVector w3 = load(data, o + 12L * lanes);
+            a0 = w0.fma(Simd.x(x, x0 + i), a0);
+            a1 = w1.fma(Simd.x(x, x0 + i + lanes), a1);
+            a2 = w2.fma(Simd.x(x, x0 + i + 2 * lanes), a2);
+            a3 = w3.fma(Simd.x(x, x0 + i + 3 * lanes), a3);
+            b0 = w0.fma(Simd.x(x, x1 + i), b0);
+            b1 = w1.fma(Simd.x(x, x1 + i + lanes), b1);
+            b2 = w2.fma(Simd.x(x, x1 + i + 2 * lanes), b2);
+            b3 = w3.fma(Simd.x(x, x1 + i + 3 * lanes), b3);
+        }
+        out[o0] = tail(data, offset, x, x0, i, n, Simd.sum(a0.add(a1).add(a2.add(a3))));
+        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sum(b0.add(b1).add(b2.add(b3))));
     }
 
     private static FloatVector load(MemorySegment data, long offset) {
