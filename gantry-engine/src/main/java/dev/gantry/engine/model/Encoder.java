@@ -1,0 +1,228 @@
+package dev.gantry.engine.model;
+
+import dev.gantry.engine.kernel.Activation;
+import dev.gantry.engine.kernel.ComputePool;
+import dev.gantry.engine.kernel.LayerNorm;
+import dev.gantry.engine.kernel.Matmul;
+import dev.gantry.engine.kernel.Softmax;
+import java.util.Arrays;
+
+/**
+ * A BERT encoder (Devlin et al., 2019) as llama.cpp's {@code llm_build_bert} computes it: token + absolute position
+ * + token-type-0 embeddings and a LayerNorm, then post-norm blocks of bidirectional multi-head attention (with
+ * biases) and a GELU feed-forward. A batch of sequences shares every matrix product, so each weight matrix is read
+ * once per call; attention stays within each sequence.
+ *
+ * <p>Numerics follow llama.cpp's CPU path: {@link Matmul} puts activations on the weight's {@code vec_dot_type}
+ * grid, attention runs in F32 (embedding models have no KV cache there), GELU goes through half precision.
+ */
+public final class Encoder implements HiddenStateModel {
+
+    private final ModelConfig c;
+    private final EncoderWeights w;
+    private final ComputePool pool;
+    private final boolean causal;
+    private final float[] ones;
+
+    /** {@code causal}: GGUF {@code <arch>.attention.causal}; BERT files say false. */
+    public Encoder(ModelConfig config, EncoderWeights weights, ComputePool pool, boolean causal) {
+        if (!config.architecture().isEncoder()) {
+            throw new IllegalArgumentException(config.architecture() + " is not an encoder architecture");
+        }
+        this.c = config;
+        this.w = weights;
+        this.pool = pool;
+        this.causal = causal;
+        this.ones = new float[config.ffnDim()];
+        Arrays.fill(ones, 1.0f);
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public int dim() {
+        return c.dim();
+    }
+
+    @Override
+    public int maxSequenceLength() {
+        return c.contextLength();
+    }
+
+    @Override
+    public float[] hiddenStates(int[][] sequences) {
+        int[] starts = starts(sequences);
+        int t = starts[sequences.length];
+        float[] x = embed(sequences, starts, t);
+        Scratch s = new Scratch(c, t);
+        for (EncoderLayerWeights lw : w.layers()) {
+            attentionBlock(lw, x, sequences, starts, t, s);
+            feedForwardBlock(lw, x, t, s);
+        }
+        return x;
+    }
+
+    /** Row offsets of each sequence in the batch, and the total as the last element; checks every sequence. */
+    private int[] starts(int[][] sequences) {
+        if (sequences.length == 0) {
+            throw new IllegalArgumentException("no sequences to encode");
+        }
+        int[] starts = new int[sequences.length + 1];
+        for (int s = 0; s < sequences.length; s++) {
+            int n = sequences[s].length;
+            if (n == 0 || n > c.contextLength()) {
+                throw new IllegalArgumentException("sequence " + s + " has " + n + " tokens; it needs 1.."
+                        + c.contextLength() + " (the model's context)");
+            }
+            starts[s + 1] = Math.addExact(starts[s], n);
+        }
+        return starts;
+    }
+
+    /** {@code LayerNorm((token + type 0) + position)}, in llama.cpp's order of additions. */
+    private float[] embed(int[][] sequences, int[] starts, int t) {
+        int dim = c.dim();
+        float[] x = new float[t * dim];
+        float[] type0 = new float[dim];
+        if (w.tokenTypes() != null) {
+            Matmul.row(w.tokenTypes(), 0, type0, 0);
+        }
+        float[] position = new float[dim];
+        for (int s = 0; s < sequences.length; s++) {
+            for (int i = 0; i < sequences[s].length; i++) {
+                int token = sequences[s][i];
+                if (token < 0 || token >= c.vocabSize()) {
+                    throw new IllegalArgumentException("sequence " + s + ", position " + i + ": token id " + token
+                            + " is outside the vocabulary of " + c.vocabSize());
+                }
+                int row = (starts[s] + i) * dim;
+                Matmul.row(w.tokenEmbedding(), token, x, row);
+                Matmul.row(w.positionEmbedding(), i, position, 0);
+                for (int j = 0; j < dim; j++) {
+                    x[row + j] = position[j] + (x[row + j] + type0[j]);
+                }
+                LayerNorm.apply(x, row, w.embedNorm(), w.embedNormBias(), x, row, dim, c.normEps());
+            }
+        }
+        return x;
+    }
+
+    private void attentionBlock(EncoderLayerWeights lw, float[] x, int[][] sequences, int[] starts, int t, Scratch s) {
+        Matmul.apply(pool, lw.wq(), x, t, s.q);
+        Matmul.apply(pool, lw.wk(), x, t, s.k);
+        Matmul.apply(pool, lw.wv(), x, t, s.v);
+        addBias(s.q, lw.bq(), t);
+        addBias(s.k, lw.bk(), t);
+        addBias(s.v, lw.bv(), t);
+        attend(sequences, starts, s);
+        Matmul.apply(pool, lw.wo(), s.att, t, s.out);
+        addBias(s.out, lw.bo(), t);
+        residualNorm(x, s.out, lw.attnNorm(), lw.attnNormBias(), t);
+    }
+
+    /** Softmax(q·kᵀ / sqrt(headDim)) · v per sequence and head, all in F32. */
+    private void attend(int[][] sequences, int[] starts, Scratch s) {
+        int heads = c.heads();
+        int hd = c.headDim();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int group = heads / c.kvHeads();
+        float scale = c.attentionScale();
+        int maxLen = 0;
+        long work = 0;
+        for (int[] seq : sequences) {
+            maxLen = Math.max(maxLen, seq.length);
+            work += (long) heads * seq.length * seq.length * 2 * hd;
+        }
+        int longest = maxLen;
+        pool.run(sequences.length * heads, work, (start, end) -> {
+            float[] scores = new float[longest];
+            for (int job = start; job < end; job++) {
+                int seq = job / heads;
+                int h = job % heads;
+                int first = starts[seq];
+                int n = sequences[seq].length;
+                int kOff = (h / group) * hd;
+                for (int i = 0; i < n; i++) {
+                    int qRow = (first + i) * qDim + h * hd;
+                    int visible = causal ? i + 1 : n;
+                    for (int j = 0; j < visible; j++) {
+                        int kRow = (first + j) * kvDim + kOff;
+                        float dot = 0;
+                        for (int d = 0; d < hd; d++) {
+                            dot += s.q[qRow + d] * s.k[kRow + d];
+                        }
+                        scores[j] = dot * scale;
+                    }
+                    Softmax.apply(scores, 0, visible);
+                    int outRow = (first + i) * heads * c.valueDim() + h * c.valueDim();
+                    Arrays.fill(s.att, outRow, outRow + c.valueDim(), 0.0f);
+                    for (int j = 0; j < visible; j++) {
+                        float p = scores[j];
+                        int vRow = (first + j) * c.vDim() + (h / group) * c.valueDim();
+                        for (int d = 0; d < c.valueDim(); d++) {
+                            s.att[outRow + d] += p * s.v[vRow + d];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private void feedForwardBlock(EncoderLayerWeights lw, float[] x, int t, Scratch s) {
+        int ff = c.ffnDim();
+        Matmul.apply(pool, lw.wUp(), x, t, s.up);
+        addBias(s.up, lw.bUp(), t);
+        for (int i = 0; i < t; i++) {
+            // GELU alone is the gated form with a gate of ones: act(up) * 1 is exactly act(up).
+            Activation.GELU.gated(s.up, i * ff, ones, 0, s.hidden, i * ff, ff);
+        }
+        Matmul.apply(pool, lw.wDown(), s.hidden, t, s.out);
+        addBias(s.out, lw.bDown(), t);
+        residualNorm(x, s.out, lw.outNorm(), lw.outNormBias(), t);
+    }
+
+    /** {@code x = LayerNorm(out + x)}: BERT's post-norm residual. */
+    private void residualNorm(float[] x, float[] out, float[] norm, float[] bias, int t) {
+        int dim = c.dim();
+        for (int i = 0; i < t; i++) {
+            int row = i * dim;
+            for (int j = 0; j < dim; j++) {
+                x[row + j] = out[row + j] + x[row + j];
+            }
+            LayerNorm.apply(x, row, norm, bias, x, row, dim, c.normEps());
+        }
+    }
+
+    private static void addBias(float[] y, float[] bias, int t) {
+        int n = bias.length;
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < n; j++) {
+                y[i * n + j] += bias[j];
+            }
+        }
+    }
+
+    /** Activations of one pass, sized for its batch. */
+    private static final class Scratch {
+        final float[] q;
+        final float[] k;
+        final float[] v;
+        final float[] att;
+        final float[] out;
+        final float[] up;
+        final float[] hidden;
+
+        Scratch(ModelConfig c, int t) {
+            q = new float[t * c.qDim()];
+            k = new float[t * c.kvDim()];
+            v = new float[t * c.vDim()];
+            att = new float[t * c.heads() * c.valueDim()];
+            out = new float[t * c.dim()];
+            up = new float[t * c.ffnDim()];
+            hidden = new float[t * c.ffnDim()];
+        }
+    }
+}
