@@ -71,6 +71,8 @@ public final class OpenAiRoutes {
         routing.any("/v1/completions", methodNotAllowed("POST"));
         routing.post("/v1/chat/completions", guarded(withBody(chat::handle)));
         routing.any("/v1/chat/completions", methodNotAllowed("POST"));
+        routing.post("/v1/embeddings", guarded(withBody(new EmbeddingsHandler(model, mapper)::handle)));
+        routing.any("/v1/embeddings", methodNotAllowed("POST"));
         routing.post("/apply-template", guarded(withBody(chat::applyTemplate)));
         routing.any("/apply-template", methodNotAllowed("POST"));
     }
