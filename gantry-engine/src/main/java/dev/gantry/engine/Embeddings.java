@@ -17,8 +17,11 @@ import java.util.List;
  */
 public final class Embeddings {
 
-    /** Tokens per pass: enough to amortise reading the weights, small enough that activations stay a few MB. */
-    public static final int DEFAULT_BATCH_TOKENS = 2048;
+    /**
+     * Tokens per pass: enough to amortise reading the weights over many short inputs, few enough that a pass's
+     * activations (a row of 384-1024 floats per token) stay in cache while each weight row meets them all.
+     */
+    public static final int DEFAULT_BATCH_TOKENS = 512;
 
     private final HiddenStateModel model;
     private final Tokenizer tokenizer;

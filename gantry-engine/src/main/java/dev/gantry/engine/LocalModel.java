@@ -57,7 +57,8 @@ public final class LocalModel implements AutoCloseable {
             }
             Pooling pooling = Pooling.of(file, arch);
             if (config.architecture().isEncoder()) {
-                EncoderWeights weights = EncoderWeights.load(file, config);
+                // widened F16 matrices live as long as the model is reachable (the GC frees them)
+                EncoderWeights weights = EncoderWeights.load(file, config, java.lang.foreign.Arena.ofAuto());
                 boolean causal = file.metadata().bool(arch + ".attention.causal", false);
                 pool = new ComputePool(threads);
                 Encoder encoder = new Encoder(config, weights, pool, causal);

@@ -110,59 +110,75 @@ public final class Encoder implements HiddenStateModel {
     }
 
     private void attentionBlock(EncoderLayerWeights lw, float[] x, int[][] sequences, int[] starts, int t, Scratch s) {
-        Matmul.apply(pool, lw.wq(), x, t, s.q);
-        Matmul.apply(pool, lw.wk(), x, t, s.k);
-        Matmul.apply(pool, lw.wv(), x, t, s.v);
+        lw.wq().apply(pool, x, t, s.q);
+        lw.wk().apply(pool, x, t, s.k);
+        lw.wv().apply(pool, x, t, s.v);
         addBias(s.q, lw.bq(), t);
         addBias(s.k, lw.bk(), t);
         addBias(s.v, lw.bv(), t);
         attend(sequences, starts, s);
-        Matmul.apply(pool, lw.wo(), s.att, t, s.out);
+        lw.wo().apply(pool, s.att, t, s.out);
         addBias(s.out, lw.bo(), t);
         residualNorm(x, s.out, lw.attnNorm(), lw.attnNormBias(), t);
     }
 
-    /** Softmax(q·kᵀ / sqrt(headDim)) · v per sequence and head, all in F32. */
+    /**
+     * Softmax(q·kᵀ / sqrt(headDim)) · v per sequence and head, all in F32. Each head's keys are transposed first, so
+     * a query's scores accumulate one dimension at a time over all keys: loops over contiguous floats that the JIT
+     * vectorises, where a dot product per key (a reduction) would stay scalar.
+     */
     private void attend(int[][] sequences, int[] starts, Scratch s) {
         int heads = c.heads();
         int hd = c.headDim();
+        int vd = c.valueDim();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
+        int vDim = c.vDim();
         int group = heads / c.kvHeads();
         float scale = c.attentionScale();
         int maxLen = 0;
         long work = 0;
         for (int[] seq : sequences) {
             maxLen = Math.max(maxLen, seq.length);
-            work += (long) heads * seq.length * seq.length * 2 * hd;
+            work += (long) heads * seq.length * seq.length * (hd + vd);
         }
         int longest = maxLen;
         pool.run(sequences.length * heads, work, (start, end) -> {
             float[] scores = new float[longest];
+            float[] keys = new float[hd * longest]; // (headDim, n): this head's keys, transposed
             for (int job = start; job < end; job++) {
                 int seq = job / heads;
                 int h = job % heads;
                 int first = starts[seq];
                 int n = sequences[seq].length;
                 int kOff = (h / group) * hd;
+                int vOff = (h / group) * vd;
+                for (int j = 0; j < n; j++) {
+                    for (int d = 0; d < hd; d++) {
+                        keys[d * n + j] = s.k[(first + j) * kvDim + kOff + d];
+                    }
+                }
                 for (int i = 0; i < n; i++) {
                     int qRow = (first + i) * qDim + h * hd;
                     int visible = causal ? i + 1 : n;
-                    for (int j = 0; j < visible; j++) {
-                        int kRow = (first + j) * kvDim + kOff;
-                        float dot = 0;
-                        for (int d = 0; d < hd; d++) {
-                            dot += s.q[qRow + d] * s.k[kRow + d];
+                    Arrays.fill(scores, 0, visible, 0.0f);
+                    for (int d = 0; d < hd; d++) {
+                        float qd = s.q[qRow + d];
+                        int base = d * n;
+                        for (int j = 0; j < visible; j++) {
+                            scores[j] += qd * keys[base + j];
                         }
-                        scores[j] = dot * scale;
+                    }
+                    for (int j = 0; j < visible; j++) {
+                        scores[j] *= scale;
                     }
                     Softmax.apply(scores, 0, visible);
-                    int outRow = (first + i) * heads * c.valueDim() + h * c.valueDim();
-                    Arrays.fill(s.att, outRow, outRow + c.valueDim(), 0.0f);
+                    int outRow = (first + i) * heads * vd + h * vd;
+                    Arrays.fill(s.att, outRow, outRow + vd, 0.0f);
                     for (int j = 0; j < visible; j++) {
                         float p = scores[j];
-                        int vRow = (first + j) * c.vDim() + (h / group) * c.valueDim();
-                        for (int d = 0; d < c.valueDim(); d++) {
+                        int vRow = (first + j) * vDim + vOff;
+                        for (int d = 0; d < vd; d++) {
                             s.att[outRow + d] += p * s.v[vRow + d];
                         }
                     }
@@ -173,13 +189,13 @@ public final class Encoder implements HiddenStateModel {
 
     private void feedForwardBlock(EncoderLayerWeights lw, float[] x, int t, Scratch s) {
         int ff = c.ffnDim();
-        Matmul.apply(pool, lw.wUp(), x, t, s.up);
+        lw.wUp().apply(pool, x, t, s.up);
         addBias(s.up, lw.bUp(), t);
         for (int i = 0; i < t; i++) {
             // GELU alone is the gated form with a gate of ones: act(up) * 1 is exactly act(up).
             Activation.GELU.gated(s.up, i * ff, ones, 0, s.hidden, i * ff, ff);
         }
-        Matmul.apply(pool, lw.wDown(), s.hidden, t, s.out);
+        lw.wDown().apply(pool, s.hidden, t, s.out);
         addBias(s.out, lw.bDown(), t);
         residualNorm(x, s.out, lw.outNorm(), lw.outNormBias(), t);
     }

@@ -2,6 +2,7 @@ package dev.gantry.engine.model;
 
 import dev.gantry.engine.gguf.GgufFile;
 import dev.gantry.engine.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,20 +18,22 @@ public record EncoderWeights(
         float[] embedNormBias,    // (dim)
         List<EncoderLayerWeights> layers) {
 
-    public static EncoderWeights load(GgufFile file, ModelConfig c) {
+    /** Loads the weights; F16/BF16 matrices are widened into {@code arena} ({@link EncoderMatrix}). */
+    public static EncoderWeights load(GgufFile file, ModelConfig c, Arena arena) {
         WeightLoader l = new WeightLoader(file);
+        java.util.function.Function<Tensor, EncoderMatrix> m = t -> EncoderMatrix.of(t, arena);
         int dim = c.dim();
         List<EncoderLayerWeights> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
             layers.add(new EncoderLayerWeights(
-                    l.matrix(p + "attn_q.weight", dim, c.qDim()), l.vector(p + "attn_q.bias", c.qDim()),
-                    l.matrix(p + "attn_k.weight", dim, c.kvDim()), l.vector(p + "attn_k.bias", c.kvDim()),
-                    l.matrix(p + "attn_v.weight", dim, c.vDim()), l.vector(p + "attn_v.bias", c.vDim()),
-                    l.matrix(p + "attn_output.weight", c.heads() * c.valueDim(), dim), l.vector(p + "attn_output.bias", dim),
+                    m.apply(l.matrix(p + "attn_q.weight", dim, c.qDim())), l.vector(p + "attn_q.bias", c.qDim()),
+                    m.apply(l.matrix(p + "attn_k.weight", dim, c.kvDim())), l.vector(p + "attn_k.bias", c.kvDim()),
+                    m.apply(l.matrix(p + "attn_v.weight", dim, c.vDim())), l.vector(p + "attn_v.bias", c.vDim()),
+                    m.apply(l.matrix(p + "attn_output.weight", c.heads() * c.valueDim(), dim)), l.vector(p + "attn_output.bias", dim),
                     l.vector(p + "attn_output_norm.weight", dim), l.vector(p + "attn_output_norm.bias", dim),
-                    l.matrix(p + "ffn_up.weight", dim, c.ffnDim()), l.vector(p + "ffn_up.bias", c.ffnDim()),
-                    l.matrix(p + "ffn_down.weight", c.ffnDim(), dim), l.vector(p + "ffn_down.bias", dim),
+                    m.apply(l.matrix(p + "ffn_up.weight", dim, c.ffnDim())), l.vector(p + "ffn_up.bias", c.ffnDim()),
+                    m.apply(l.matrix(p + "ffn_down.weight", c.ffnDim(), dim)), l.vector(p + "ffn_down.bias", dim),
                     l.vector(p + "layer_output_norm.weight", dim), l.vector(p + "layer_output_norm.bias", dim)));
         }
         return new EncoderWeights(
