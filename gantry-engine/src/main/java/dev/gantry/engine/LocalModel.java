@@ -5,7 +5,6 @@ import dev.gantry.engine.gguf.GgufFile;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.model.DecoderHiddenStates;
 import dev.gantry.engine.model.Encoder;
-import dev.gantry.engine.model.EncoderWeights;
 import dev.gantry.engine.model.HiddenStateModel;
 import dev.gantry.engine.model.ModelConfig;
 import dev.gantry.engine.model.ModelWeights;
@@ -57,11 +56,9 @@ public final class LocalModel implements AutoCloseable {
             }
             Pooling pooling = Pooling.of(file, arch);
             if (config.architecture().isEncoder()) {
-                // widened F16 matrices live as long as the model is reachable (the GC frees them)
-                EncoderWeights weights = EncoderWeights.load(file, config, java.lang.foreign.Arena.ofAuto());
-                boolean causal = file.metadata().bool(arch + ".attention.causal", false);
                 pool = new ComputePool(threads);
-                Encoder encoder = new Encoder(config, weights, pool, causal);
+                // widened F16 matrices live as long as the model is reachable (the GC frees them)
+                Encoder encoder = Encoder.open(file, config, pool, java.lang.foreign.Arena.ofAuto());
                 return new LocalModel(file, config, tokenizer, pool, null, embeddings(encoder, tokenizer, pooling));
             }
             ModelWeights weights = ModelWeights.load(file, config);

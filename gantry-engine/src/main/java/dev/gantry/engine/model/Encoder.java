@@ -1,10 +1,12 @@
 package dev.gantry.engine.model;
 
+import dev.gantry.engine.gguf.GgufFile;
 import dev.gantry.engine.kernel.Activation;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.kernel.LayerNorm;
 import dev.gantry.engine.kernel.Matmul;
 import dev.gantry.engine.kernel.Softmax;
+import java.lang.foreign.Arena;
 import java.util.Arrays;
 
 /**
@@ -24,8 +26,17 @@ public final class Encoder implements HiddenStateModel {
     private final boolean causal;
     private final float[] ones;
 
-    /** {@code causal}: GGUF {@code <arch>.attention.causal}; BERT files say false. */
-    public Encoder(ModelConfig config, EncoderWeights weights, ComputePool pool, boolean causal) {
+    /**
+     * The encoder of an opened GGUF file whose {@code config} is an encoder architecture. Attention is causal only
+     * if {@code <arch>.attention.causal} says so (BERT files say false). F16/BF16 matrices are widened into
+     * {@code arena} ({@link EncoderMatrix}), which must outlive the encoder.
+     */
+    public static Encoder open(GgufFile file, ModelConfig config, ComputePool pool, Arena arena) {
+        boolean causal = file.metadata().bool(config.architecture().ggufName() + ".attention.causal", false);
+        return new Encoder(config, EncoderWeights.load(file, config, arena), pool, causal);
+    }
+
+    Encoder(ModelConfig config, EncoderWeights weights, ComputePool pool, boolean causal) {
         if (!config.architecture().isEncoder()) {
             throw new IllegalArgumentException(config.architecture() + " is not an encoder architecture");
         }

@@ -10,7 +10,7 @@ import java.util.List;
  * All weights of a BERT encoder: the three embedding tables (token, absolute position, token type) and their
  * LayerNorm, then the blocks. Names and shapes as llama.cpp's converter writes them for {@code bert}.
  */
-public record EncoderWeights(
+record EncoderWeights(
         Tensor tokenEmbedding,    // (dim, vocab)
         Tensor positionEmbedding, // (dim, contextLength)
         Tensor tokenTypes,        // (dim, types) or null: only type 0 is ever added, as llama.cpp does
@@ -19,7 +19,7 @@ public record EncoderWeights(
         List<EncoderLayerWeights> layers) {
 
     /** Loads the weights; F16/BF16 matrices are widened into {@code arena} ({@link EncoderMatrix}). */
-    public static EncoderWeights load(GgufFile file, ModelConfig c, Arena arena) {
+    static EncoderWeights load(GgufFile file, ModelConfig c, Arena arena) {
         WeightLoader l = new WeightLoader(file);
         java.util.function.Function<Tensor, EncoderMatrix> m = t -> EncoderMatrix.of(t, arena);
         int dim = c.dim();
