@@ -13,10 +13,11 @@ import java.util.Arrays;
  * A BERT encoder (Devlin et al., 2019) as llama.cpp's {@code llm_build_bert} computes it: token + absolute position
  * + token-type-0 embeddings and a LayerNorm, then post-norm blocks of bidirectional multi-head attention (with
  * biases) and a GELU feed-forward. A batch of sequences shares every matrix product, so each weight matrix is read
- * once per call; attention stays within each sequence.
+ * once per pass; attention stays within each sequence.
  *
- * <p>Numerics follow llama.cpp's CPU path: {@link Matmul} puts activations on the weight's {@code vec_dot_type}
- * grid, attention runs in F32 (embedding models have no KV cache there), GELU goes through half precision.
+ * <p>Numerics follow llama.cpp's CPU path: activations meet each weight on its {@code vec_dot_type} grid
+ * ({@link EncoderMatrix}, {@link Matmul}), attention runs in F32 (llama.cpp gives embedding models no KV cache),
+ * GELU goes through half precision. Each call allocates its own activations, so concurrent calls are safe.
  */
 public final class Encoder implements HiddenStateModel {
 
