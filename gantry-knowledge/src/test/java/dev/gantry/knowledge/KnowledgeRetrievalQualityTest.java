@@ -2,6 +2,7 @@ package dev.gantry.knowledge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.knowledge.embed.Embedder;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
 import dev.gantry.knowledge.embed.InProcessEmbedder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retrieval quality on {@link RetrievalCorpus} with the real in-process embedding model (all-MiniLM-L6-v2, int8):
- * recall@5 and MRR@10 per search mode, printed for BENCHMARKS.md. Hybrid must do at least as well as the
+ * recall@5 and MRR@10 per search mode, printed for BENCHMARKS.md ({@code GgufRetrievalQualityTest} runs the same
+ * on Gantry's own engine with the GGUF copy of the model). Hybrid must do at least as well as the
  * better single ranker on both measures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -26,14 +28,14 @@ class KnowledgeRetrievalQualityTest {
     private static final String C = "corpus";
 
     KnowledgeHub hub;
+    Embedder embedder;
     RetrievalCorpus corpus;
     final Map<SearchMode, double[]> scores = new EnumMap<>(SearchMode.class);
 
     @BeforeAll
     void ingestCorpus(@TempDir Path root) throws Exception {
         corpus = new RetrievalCorpus(7, 75, 4, 3);
-        hub = KnowledgeHub.open(KnowledgeConfig.of(root, EmbedderCatalog.of(
-                new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q))));
+        hub = KnowledgeHub.open(KnowledgeConfig.of(root, EmbedderCatalog.of(embedder())));
         hub.createCollection(T, C, CollectionSettings.defaults());
         long t0 = System.nanoTime();
         List<DocumentOutcome> outcomes = hub.ingest(T, C, corpus.documents().stream()
@@ -42,8 +44,8 @@ class KnowledgeRetrievalQualityTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(outcomes).noneMatch(DocumentOutcome::failed);
         int chunks = hub.collection(T, C).chunks();
-        System.out.printf("retrieval corpus: %d documents, %d chunks, %d questions, ingested in %d ms%n",
-                corpus.documents().size(), chunks, corpus.questions().size(), ms);
+        System.out.printf("%s: retrieval corpus: %d documents, %d chunks, %d questions, ingested in %d ms%n",
+                embedder().id(), corpus.documents().size(), chunks, corpus.questions().size(), ms);
         for (SearchMode mode : SearchMode.values()) {
             scores.put(mode, evaluate(mode));
         }
@@ -52,9 +54,20 @@ class KnowledgeRetrievalQualityTest {
         scores.forEach((mode, s) -> System.out.printf("| %s | %.3f | %.3f |%n", mode.name().toLowerCase(), s[0], s[1]));
     }
 
+    /** The model under test; subclasses measure other embedders on the same corpus and bar. */
+    Embedder embedder() {
+        if (embedder == null) {
+            embedder = new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q);
+        }
+        return embedder;
+    }
+
     @AfterAll
-    void close() {
+    void close() throws Exception {
         hub.close();
+        if (embedder instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     /** recall@5: the question's document is among the top 5 hits; MRR@10: mean of 1/rank of its first hit. */

@@ -2,6 +2,7 @@ package dev.gantry.knowledge;
 
 import dev.gantry.knowledge.embed.Embedder;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
+import dev.gantry.knowledge.embed.GgufEmbedder;
 import dev.gantry.knowledge.embed.InProcessEmbedder;
 import dev.gantry.knowledge.index.RankFusion;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import java.util.List;
  * one-seed, default-weight version that runs in the build.
  *
  * <pre>
- * java ... dev.gantry.knowledge.RetrievalBenchmark [model=ALL_MINILM_L6_V2_Q|BGE_SMALL_EN_V15_Q] [seeds=1,2,3] [weights=1,1.5,2]
+ * java ... dev.gantry.knowledge.RetrievalBenchmark [model=ALL_MINILM_L6_V2_Q|BGE_SMALL_EN_V15_Q|gguf:/path/to/model.gguf]
+ *     [seeds=1,2,3] [weights=1,1.5,2]
  * </pre>
  */
 public final class RetrievalBenchmark {
@@ -33,8 +35,11 @@ public final class RetrievalBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        InProcessEmbedder.Model model = InProcessEmbedder.Model.valueOf(arg(args, "model", "ALL_MINILM_L6_V2_Q"));
-        Embedder embedder = new InProcessEmbedder(model);
+        String model = arg(args, "model", "ALL_MINILM_L6_V2_Q");
+        Embedder embedder = model.startsWith(GgufEmbedder.ID_PREFIX)
+                ? GgufEmbedder.open(Path.of(model.substring(GgufEmbedder.ID_PREFIX.length())),
+                        Runtime.getRuntime().availableProcessors(), GgufEmbedder.MINILM_CALIBRATION)
+                : new InProcessEmbedder(InProcessEmbedder.Model.valueOf(model));
         List<Double> weights = Arrays.stream(arg(args, "weights", "1,1.5,2").split(",")).map(Double::parseDouble).toList();
         System.out.println("| model | seed | keyword | vector | " + String.join(" | ",
                 weights.stream().map(w -> "hybrid w=" + w).toList()) + " | floor: corpus min / unrelated max |");

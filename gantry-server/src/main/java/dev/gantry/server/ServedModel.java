@@ -9,7 +9,10 @@ import java.util.Optional;
 
 /**
  * A model the server answers for: its public id (the file name without {@code .gguf}, as llama-server and
- * Ollama name models), the engine that batches its requests, and its chat formatter when it has a template.
+ * Ollama name models), the engine that batches its requests, and its chat formatter when it has a template. An
+ * encoder-only model (an embedding model such as BERT) has no engine: it answers {@code /v1/embeddings} only.
+ *
+ * @param engine null exactly when the model cannot generate ({@link LocalModel#canGenerate()})
  */
 public record ServedModel(String id, LocalModel model, Engine engine, Optional<ChatFormatter> chat)
         implements AutoCloseable {
@@ -18,8 +21,12 @@ public record ServedModel(String id, LocalModel model, Engine engine, Optional<C
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("a served model needs an id");
         }
-        if (model == null || engine == null || chat == null) {
-            throw new IllegalArgumentException("model, engine and chat (possibly empty) are required");
+        if (model == null || chat == null) {
+            throw new IllegalArgumentException("model and chat (possibly empty) are required");
+        }
+        if ((engine == null) == model.canGenerate()) {
+            throw new IllegalArgumentException(model.canGenerate() ? "a model that generates needs an engine"
+                    : "an encoder-only model has no engine");
         }
     }
 
@@ -49,6 +56,10 @@ public record ServedModel(String id, LocalModel model, Engine engine, Optional<C
         return id < 0 ? "" : tokenizer.piece(id);
     }
 
+    public boolean canGenerate() {
+        return engine != null;
+    }
+
     public int contextLength() {
         return model.config().contextLength();
     }
@@ -57,7 +68,9 @@ public record ServedModel(String id, LocalModel model, Engine engine, Optional<C
     @Override
     public void close() {
         try {
-            engine.close();
+            if (engine != null) {
+                engine.close();
+            }
         } finally {
             model.close();
         }

@@ -11,6 +11,9 @@ import java.util.Locale;
  * The hyper-parameters of a model, read once from GGUF metadata ({@code <arch>.*} keys, as llama.cpp's
  * {@code llama_model::load_hparams} reads them).
  *
+ * <p>For an encoder ({@link Architecture#isEncoder()}) {@code normEps} is the LayerNorm epsilon
+ * ({@code attention.layer_norm_epsilon}) and the RoPE fields are unused.
+ *
  * @param headDim      per-head size of queries and keys ({@code attention.key_length}, default dim / heads)
  * @param valueDim     per-head size of values ({@code attention.value_length}, default headDim)
  * @param ropeDims     how many dimensions of each head are rotated ({@code rope.dimension_count})
@@ -120,7 +123,8 @@ public record ModelConfig(
         }
         try {
             return new ModelConfig(arch, dim, layers, heads, kvHeads, headDim, valueDim, ffnDim, vocab,
-                    m.int32(p + "context_length"), (float) m.number(p + "attention.layer_norm_rms_epsilon"),
+                    m.int32(p + "context_length"), (float) m.number(p + (arch.isEncoder()
+                            ? "attention.layer_norm_epsilon" : "attention.layer_norm_rms_epsilon")),
                     ropeBase, ropeBaseLocal, ropeDims, ropeScale, yarnOrigCtx,
                     m.int32(p + "attention.sliding_window", 0), attnCap, finalCap);
         } catch (IllegalArgumentException e) {

@@ -72,6 +72,20 @@ public final class Transformer {
      * vocabSize each.
      */
     public float[] forward(ForwardBatch batch, KvBlockStorage kv) {
+        return logits(layers(batch, kv), batch.outputs());
+    }
+
+    /**
+     * As {@link #forward(ForwardBatch, KvBlockStorage)}, but returns the final hidden states of
+     * {@code batch.outputs()} after the output norm, one row of dim each: what llama.cpp exposes as a decoder's
+     * embeddings ({@code t_embd}), before the output projection.
+     */
+    public float[] hiddenStates(ForwardBatch batch, KvBlockStorage kv) {
+        return outputNorm(layers(batch, kv), batch.outputs());
+    }
+
+    /** Embeds the batch and runs every block over it; returns the residual stream, one row of dim per token. */
+    private float[] layers(ForwardBatch batch, KvBlockStorage kv) {
         int t = batch.size();
         int dim = c.dim();
         int[] slots = slots(batch, kv);
@@ -95,7 +109,7 @@ public final class Transformer {
             attentionBlock(l, layers.get(l), x, batch, slots, kv, s);
             feedForwardBlock(layers.get(l), x, t, s);
         }
-        return logits(x, batch.outputs());
+        return x;
     }
 
     /** The KV slot of every token of the batch, checked against its block table. */
@@ -212,13 +226,18 @@ public final class Transformer {
         }
     }
 
-    private float[] logits(float[] x, int[] outputs) {
+    private float[] outputNorm(float[] x, int[] outputs) {
         int dim = c.dim();
-        int vocab = c.vocabSize();
         float[] normed = new float[outputs.length * dim];
         for (int i = 0; i < outputs.length; i++) {
             RmsNorm.apply(x, outputs[i] * dim, w.outputNorm(), normed, i * dim, dim, c.normEps());
         }
+        return normed;
+    }
+
+    private float[] logits(float[] x, int[] outputs) {
+        int vocab = c.vocabSize();
+        float[] normed = outputNorm(x, outputs);
         float[] logits = new float[outputs.length * vocab];
         if (outputs.length == 0) {
             return logits;

@@ -1,5 +1,6 @@
 package dev.gantry.knowledge.embed;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The embedding models a Knowledge Hub can use, by id. Models load lazily on first use (an ONNX model takes a
- * second or two) and are shared by every collection that names them.
+ * second or two) and are shared by every collection that names them: the in-process ONNX models, and GGUF files
+ * registered with {@link #withGguf} that Gantry's engine runs ({@code gguf:<name>}).
  */
 public final class EmbedderCatalog {
     private final Map<String, Supplier<Embedder>> factories;
@@ -43,6 +45,26 @@ public final class EmbedderCatalog {
             map.put(e.id(), () -> e);
         }
         return new EmbedderCatalog(map, first.id());
+    }
+
+    /**
+     * This catalog plus the GGUF embedding model in {@code file}, as id {@code gguf:<file name without .gguf>}
+     * ({@link GgufEmbedder#idOf}), opened on first use with {@code threads} compute threads. Only registered files
+     * can be named, so a collection's settings never make the hub open an arbitrary path.
+     */
+    public EmbedderCatalog withGguf(Path file, int threads, RetrievalCalibration calibration) {
+        Map<String, Supplier<Embedder>> map = new java.util.LinkedHashMap<>(factories);
+        String id = GgufEmbedder.idOf(file);
+        if (map.containsKey(id)) {
+            throw new IllegalArgumentException("embedding model '" + id + "' is already in the catalog");
+        }
+        map.put(id, () -> GgufEmbedder.open(file, threads, calibration));
+        return new EmbedderCatalog(map, defaultId);
+    }
+
+    /** The same models with {@code id} as the default for new collections. */
+    public EmbedderCatalog withDefault(String id) {
+        return new EmbedderCatalog(factories, id);
     }
 
     public String defaultId() {

@@ -5,6 +5,7 @@ import dev.gantry.knowledge.answer.EngineAnswerModel;
 import dev.gantry.server.ServedModel;
 import dev.gantry.server.models.ModelLease;
 import dev.gantry.server.models.ModelRegistry;
+import dev.gantry.server.openai.ApiException;
 import dev.gantry.server.openai.JsonRequest;
 import dev.gantry.server.openai.ModelCheck;
 
@@ -34,6 +35,10 @@ final class AnswerModels {
         String id = ModelCheck.requestedId(request, registry);
         ModelLease lease = ModelCheck.acquire(id, registry);
         ServedModel served = lease.model();
+        if (!served.canGenerate()) {
+            lease.close();
+            throw ApiException.invalid("the model '" + id + "' is an embedding model and cannot write answers", "model");
+        }
         return new Leased(id, EngineAnswerModel.on(served.model(), served.engine(), served.chat()), lease);
     }
 }

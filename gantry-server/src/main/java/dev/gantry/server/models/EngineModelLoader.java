@@ -32,7 +32,8 @@ public record EngineModelLoader(int threads, EngineConfig engine, String chatTem
         LocalModel model = LocalModel.open(file, threads);
         Engine engine = null;
         try {
-            engine = new Engine(model, this.engine);
+            // an encoder-only (embedding) model is served without an engine: /v1/embeddings only
+            engine = model.canGenerate() ? new Engine(model, this.engine) : null;
             return ServedModel.of(id, model, engine, chatTemplate);
         } catch (RuntimeException e) {
             if (engine != null) {

@@ -374,7 +374,9 @@ public final class ModelRegistry implements AutoCloseable {
         for (Slot s : gone) {
             try {
                 if (s.pinned) {
-                    s.loaded.engine().close();
+                    if (s.loaded.canGenerate()) {
+                        s.loaded.engine().close();
+                    }
                     LOG.fine(() -> "stopped the engine of model " + s.id + " " + why);
                 } else {
                     s.loaded.close();

@@ -80,13 +80,16 @@ public final class OpenAiRoutes {
                     "model_not_found"))));
         }));
         routing.any("/v1/models/{id}", methodNotAllowed("GET"));
-        routing.post("/v1/completions", guarded(withBody(withModel(
+        routing.post("/v1/completions", guarded(withBody(withGenerativeModel(
                 (model, req, res) -> new CompletionsHandler(model, mapper).handle(req, res)))));
         routing.any("/v1/completions", methodNotAllowed("POST"));
-        routing.post("/v1/chat/completions", guarded(withBody(withModel(
+        routing.post("/v1/chat/completions", guarded(withBody(withGenerativeModel(
                 (model, req, res) -> new ChatCompletionsHandler(model, mapper).handle(req, res)))));
         routing.any("/v1/chat/completions", methodNotAllowed("POST"));
-        routing.post("/apply-template", guarded(withBody(withModel(
+        routing.post("/v1/embeddings", guarded(withBody(withModel(
+                (model, req, res) -> new EmbeddingsHandler(model, mapper).handle(req, res)))));
+        routing.any("/v1/embeddings", methodNotAllowed("POST"));
+        routing.post("/apply-template", guarded(withBody(withGenerativeModel(
                 (model, req, res) -> new ChatCompletionsHandler(model, mapper).applyTemplate(req, res)))));
         routing.any("/apply-template", methodNotAllowed("POST"));
     }
@@ -114,6 +117,17 @@ public final class OpenAiRoutes {
     }
 
     /** Resolves the request's model, notes it (and whether the request streams) for the request log, holds it. */
+    /** As {@link #withModel}, for endpoints that generate: an embedding model there is a 400 naming the field. */
+    private Endpoint withGenerativeModel(ModelEndpoint endpoint) {
+        return withModel((model, request, response) -> {
+            if (!model.canGenerate()) {
+                throw ApiException.invalid("the model '" + model.id() + "' is an embedding model: it answers"
+                        + " /v1/embeddings only", "model");
+            }
+            endpoint.handle(model, request, response);
+        });
+    }
+
     private Endpoint withModel(ModelEndpoint endpoint) {
         return (request, response) -> {
             JsonNode stream = request.root().get("stream");

@@ -24,7 +24,12 @@ public enum Architecture {
     /** Gemma 2: embeddings scaled by sqrt(dim), GeGLU, post-norms, soft-capping, sliding window on even layers. */
     GEMMA2("gemma2", Rope.Pairing.NEOX, Activation.GELU),
     /** Gemma 3: like Gemma 2 without soft-capping, q/k norms, five local layers per global one. */
-    GEMMA3("gemma3", Rope.Pairing.NEOX, Activation.GELU);
+    GEMMA3("gemma3", Rope.Pairing.NEOX, Activation.GELU),
+    /**
+     * BERT encoders (sentence-transformers such as all-MiniLM-L6-v2): learned absolute positions, LayerNorm with
+     * bias, bidirectional attention, GELU FFN, post-norm; run by {@code Encoder}, not the decoder. No RoPE.
+     */
+    BERT("bert", Rope.Pairing.NORMAL, Activation.GELU);
 
     private final String ggufName;
     private final Rope.Pairing ropePairing;
@@ -57,6 +62,11 @@ public enum Architecture {
 
     public Activation activation() {
         return activation;
+    }
+
+    /** An encoder-only family: it embeds text and has no decoder to generate with. */
+    public boolean isEncoder() {
+        return this == BERT;
     }
 
     public boolean isGemma() {
