@@ -7,6 +7,7 @@ import dev.gantry.knowledge.KnowledgeHub;
 import dev.gantry.knowledge.answer.AnswerModel;
 import dev.gantry.server.openai.ApiException;
 import dev.gantry.server.openai.JsonRequest;
+import dev.gantry.server.openai.SseStream;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ final class AnswerHandler {
             routes.sendJson(res, 200, AnswerResponse.of(id, created, served, call.collection(), answer));
             return;
         }
-        try (EventStream events = new EventStream(res, routes.mapper())) {
+        try (SseStream events = new SseStream(res, routes.mapper())) {
             Answer answer;
             try {
                 answer = hub.answer(call.tenant(), call.collection(), request, model, text -> {

@@ -12,25 +12,29 @@ import java.nio.charset.StandardCharsets;
 /**
  * Server-sent events in OpenAI's framing: {@code data: <json>\n\n} per event, flushed at once, {@code data: [DONE]}
  * last (WHATWG HTML, "Server-sent events"). Written straight to the response stream so the bytes are exactly
- * OpenAI's. A client that went away shows up as an {@link IOException} on the next event, which is how a
- * disconnect is noticed and the generation cancelled.
+ * OpenAI's. The response is committed only at the first event, so a request that fails before anything was sent
+ * still gets its status and error body. A client that went away shows up as an {@link IOException} on the next
+ * event, which is how a disconnect is noticed and the generation cancelled.
  */
-final class SseStream implements AutoCloseable {
+public final class SseStream implements AutoCloseable {
 
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    private final ServerResponse response;
     private final ObjectMapper mapper;
-    private final OutputStream out;
+    private OutputStream out;
 
-    SseStream(ServerResponse response, ObjectMapper mapper) {
+    public SseStream(ServerResponse response, ObjectMapper mapper) {
+        this.response = response;
         this.mapper = mapper;
-        response.status(200);
-        response.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        response.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        this.out = response.outputStream();
     }
 
-    void send(Object event) throws IOException {
+    public boolean started() {
+        return out != null;
+    }
+
+    /** Sends one event; a client that went away shows up as an {@link IOException}. */
+    public void send(Object event) throws IOException {
         String json;
         try {
             json = mapper.writeValueAsString(event);
@@ -40,12 +44,18 @@ final class SseStream implements AutoCloseable {
         write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    void done() throws IOException {
+    public void done() throws IOException {
         write(DONE);
     }
 
     private void write(byte[] bytes) throws IOException {
         try {
+            if (out == null) {
+                response.status(200);
+                response.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+                response.header(HeaderNames.CACHE_CONTROL, "no-cache");
+                out = response.outputStream();
+            }
             out.write(bytes);
             out.flush();
         } catch (UncheckedIOException e) {
@@ -58,6 +68,9 @@ final class SseStream implements AutoCloseable {
 
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException | RuntimeException e) {
