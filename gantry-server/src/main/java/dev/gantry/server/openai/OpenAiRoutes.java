@@ -17,10 +17,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -177,28 +175,8 @@ public final class OpenAiRoutes {
         }
     }
 
-    /** The body, refused with 413 past the limit, whether a Content-Length announced it or not. */
     private byte[] readBody(ServerRequest req) throws IOException {
-        long limit = config.maxBodyBytes();
-        OptionalLong declared = req.headers().contentLength();
-        if (declared.isPresent() && declared.getAsLong() > limit) {
-            throw tooLarge(limit);
-        }
-        if (!req.content().hasEntity()) {
-            return new byte[0];
-        }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) {
-                throw tooLarge(limit);
-            }
-            return body;
-        }
-    }
-
-    private static ApiException tooLarge(long limit) {
-        return new ApiException(413, "invalid_request_error", "the request body is larger than " + limit + " bytes",
-                null, "request_too_large", null);
+        return RequestBody.read(req, config.maxBodyBytes());
     }
 
     void sendJson(ServerResponse res, int status, Object body) throws IOException {
