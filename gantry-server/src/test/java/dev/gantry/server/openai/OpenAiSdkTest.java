@@ -28,6 +28,8 @@ import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionChoice;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.completions.CompletionUsage;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.gantry.engine.chat.ChatFormatter;
 import dev.gantry.engine.chat.ChatRequest;
@@ -372,6 +374,22 @@ class OpenAiSdkTest {
             assertThat(json.get("age").asInt()).as(content).isBetween(1, 99);
             assertThat(json.size()).as(content).isEqualTo(2);
         }
+    }
+
+    @Test
+    void embeddingsThroughTheSdkAreUnitVectorsOfTheModelsWidthInEitherEncoding() {
+        EmbeddingCreateParams params = EmbeddingCreateParams.builder().model("stories260K")
+                .input("Once upon a time").build();
+        CreateEmbeddingResponse sdkDefault = client.embeddings().create(params);
+        CreateEmbeddingResponse floats = client.embeddings().create(params.toBuilder()
+                .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build());
+        assertThat(sdkDefault.data()).hasSize(1);
+        List<Float> v = sdkDefault.data().getFirst().embedding();
+        assertThat(v).as("stories260K's embedding width").hasSize(64);
+        double norm = Math.sqrt(v.stream().mapToDouble(f -> (double) f * f).sum());
+        assertThat(norm).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+        assertThat(floats.data().getFirst().embedding()).as("base64 and float carry the same vector").isEqualTo(v);
+        assertThat(sdkDefault.usage().promptTokens()).isEqualTo(floats.usage().promptTokens()).isPositive();
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
