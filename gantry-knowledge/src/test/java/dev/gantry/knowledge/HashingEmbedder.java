@@ -12,14 +12,21 @@ import java.util.Locale;
 public final class HashingEmbedder implements Embedder {
     private final String id;
     private final int dimension;
+    private final int minWordLength;
 
     public HashingEmbedder() {
         this("hashing-64", 64);
     }
 
     public HashingEmbedder(String id, int dimension) {
+        this(id, dimension, 1);
+    }
+
+    /** Words shorter than {@code minWordLength} are left out (3 drops most function words). */
+    public HashingEmbedder(String id, int dimension, int minWordLength) {
         this.id = id;
         this.dimension = dimension;
+        this.minWordLength = minWordLength;
     }
 
     @Override
@@ -61,7 +68,7 @@ public final class HashingEmbedder implements Embedder {
     private float[] embed(String text) {
         float[] v = new float[dimension];
         for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-            if (!word.isEmpty()) {
+            if (word.length() >= minWordLength) {
                 v[Math.floorMod(word.hashCode(), dimension)] += 1;
             }
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.knowledge.HashingEmbedder;
 import dev.gantry.knowledge.answer.AnswerModel;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
 import java.io.PrintWriter;
@@ -22,7 +23,7 @@ class KnowledgeCommandsTest {
     Path tmp;
     Path dataDir;
     Path docs;
-    final EmbedderCatalog embedders = EmbedderCatalog.of(new WordHashEmbedder());
+    final EmbedderCatalog embedders = EmbedderCatalog.of(new HashingEmbedder("word-hash", 32));
 
     record Run(int exit, String out, String err) {
     }

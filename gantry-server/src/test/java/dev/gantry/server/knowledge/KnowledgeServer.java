@@ -6,6 +6,7 @@ import dev.gantry.engine.EngineConfig;
 import dev.gantry.engine.LocalModel;
 import dev.gantry.engine.kvcache.KvCacheConfig;
 import dev.gantry.engine.scheduler.SchedulerConfig;
+import dev.gantry.knowledge.HashingEmbedder;
 import dev.gantry.knowledge.KnowledgeConfig;
 import dev.gantry.knowledge.KnowledgeHub;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
@@ -28,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real server over stories260K with a Knowledge Hub in a temporary directory (the {@link WordEmbedder}), and an
+ * A real server over stories260K with a Knowledge Hub in a temporary directory (a {@link HashingEmbedder} over words of 3 letters or more), and an
  * HTTP client for it. Tenants come from the API key: {@code alice-key} is tenant {@code alice}, {@code bob-key}
  * {@code bob}; no key is {@link TenantResolver#DEFAULT_TENANT}.
  */
@@ -52,7 +53,7 @@ final class KnowledgeServer implements AutoCloseable {
 
     static KnowledgeServer start(Path dir, ServerConfig config, long maxUploadBytes) {
         LocalModel model = LocalModel.open(TestServer.stories(), 1);
-        KnowledgeHub hub = KnowledgeHub.open(KnowledgeConfig.of(dir, EmbedderCatalog.of(new WordEmbedder())));
+        KnowledgeHub hub = KnowledgeHub.open(KnowledgeConfig.of(dir, EmbedderCatalog.of(new HashingEmbedder("word-hash", 64, 3))));
         try {
             Engine engine = new Engine(model, new EngineConfig(SchedulerConfig.defaults(), KvCacheConfig.of(16L << 20)));
             ServedKnowledge knowledge = new ServedKnowledge(hub, TenantResolver.byApiKey(
