@@ -37,6 +37,7 @@ final class PagedAttention {
     private final float[] row;     // one decoded key or value slice
     private final float[] acc;     // (group, valueDim)
     private float[] scores = new float[0]; // (group, positions)
+    private int[] slots = new int[0];      // (positions)
 
     PagedAttention(KvBlockStorage kv, int layer, int headDim, int valueDim, int group) {
         this.kv = kv;
@@ -69,17 +70,13 @@ final class PagedAttention {
         if (scores.length < group * n) {
             scores = new float[Math.max(group * n, scores.length * 2)];
         }
+        if (slots.length < n) {
+            slots = new int[Math.max(n, slots.length * 2)];
+        }
+        fillSlots(table, from, n);
         long kElement = kv.elementOffset(kvHead * headDim);
-        // slots advance one by one within a block, so there is no division per position
-        int block = from / blockSize;
-        int within = from % blockSize;
-        int base = table[block] * blockSize;
         for (int p = from; p <= to; p++) {
-            long offset = kv.keyOffset(base + within) + kElement;
-            if (++within == blockSize && p < to) {
-                within = 0;
-                base = table[++block] * blockSize;
-            }
+            long offset = kv.keyOffset(slots[p - from]) + kElement;
             if (!f16) {
                 decode(keys, offset, headDim);
             }
@@ -99,15 +96,8 @@ final class PagedAttention {
             Softmax.apply(scores, g * n, n);
         }
         long vElement = kv.elementOffset(kvHead * valueDim);
-        block = from / blockSize;
-        within = from % blockSize;
-        base = table[block] * blockSize;
         for (int p = from; p <= to; p++) {
-            long offset = kv.valueOffset(base + within) + vElement;
-            if (++within == blockSize && p < to) {
-                within = 0;
-                base = table[++block] * blockSize;
-            }
+            long offset = kv.valueOffset(slots[p - from]) + vElement;
             decode(values, offset, valueDim);
             for (int g = 0; g < group; g++) {
                 float w = Float.float16ToFloat(Float.floatToFloat16(scores[g * n + p - from]));
@@ -116,6 +106,23 @@ final class PagedAttention {
         }
         for (int g = 0; g < group; g++) {
             System.arraycopy(acc, g * valueDim, out, outOff + (firstHead + g) * valueDim, valueDim);
+        }
+    }
+
+    /**
+     * The cache slots of positions {@code [from, from + n)} into {@link #slots}, once for the keys and the values:
+     * they advance one by one within a block, so there is no division per position.
+     */
+    private void fillSlots(int[] table, int from, int n) {
+        int block = from / blockSize;
+        int within = from % blockSize;
+        int base = table[block] * blockSize;
+        for (int i = 0; i < n; i++) {
+            slots[i] = base + within;
+            if (++within == blockSize && i + 1 < n) {
+                within = 0;
+                base = table[++block] * blockSize;
+            }
         }
     }
 
