@@ -1,16 +1,10 @@
 package dev.gantry.server.knowledge;
 
-import java.io.ByteArrayOutputStream;
+import dev.gantry.knowledge.ingest.PdfFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /** Generated upload files: a Markdown handbook page, an HTML policy and a PDF with PDFBox, each with one fact. */
 final class TestDocuments {
@@ -47,26 +41,8 @@ final class TestDocuments {
     }
 
     static byte[] pdf(List<List<String>> pages) {
-        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
-            for (List<String> paragraphs : pages) {
-                PDPage page = new PDPage(PDRectangle.A4);
-                doc.addPage(page);
-                try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
-                    float y = 780;
-                    for (String paragraph : paragraphs) {
-                        content.beginText();
-                        content.setFont(font, 11);
-                        content.newLineAtOffset(60, y);
-                        content.showText(paragraph);
-                        content.endText();
-                        y -= 40;
-                    }
-                }
-            }
-            doc.getDocumentInformation().setTitle("Travel handbook");
-            doc.save(out);
-            return out.toByteArray();
+        try {
+            return PdfFixtures.pdf("Travel handbook", pages);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
