@@ -2,6 +2,7 @@ package dev.gantry.engine.kernel;
 
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
+import dev.gantry.engine.tensor.WeightPanel;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -18,6 +19,19 @@ public final class Matmul {
     private static final int ROW_BAND = 16;
     /** Tokens whose activations pass over a band together: 16 x 2048 floats are 128 KiB. */
     private static final int TOKEN_TILE = 16;
+    /**
+     * From this many tokens on, a band of rows is unpacked to floats once ({@link WeightPanel}) rather than once per
+     * tile of tokens; below, unpacking a whole band would cost more than it saves.
+     */
+    private static final int PANEL_MIN_TOKENS = 8;
+    /**
+     * Rows of a panel: each pass of the tokens' activations over a band (they stream from L3 for long prompts) serves
+     * this many rows; 16 rows of 5632 floats (TinyLlama's FFN) are 352 KiB, within a core's L2. Measured against 8 and
+     * 32 on the 1.1B synthetic models (pp128, BENCHMARKS.md).
+     */
+    private static final int PANEL_ROWS = 16;
+    /** One panel per compute thread, reused: the pool's threads live as long as the engine. */
+    private static final ThreadLocal<WeightPanel> PANELS = ThreadLocal.withInitial(WeightPanel::new);
 
     private Matmul() {
     }
@@ -88,6 +102,15 @@ public final class Matmul {
         if (tokens == 1) {
             for (int r = from; r < to; r++) {
                 out[sl.outOffset() + r] = format.dot(data, (base + r) * rowBytes, input, 0, cols);
+            }
+            return;
+        }
+        if (tokens >= PANEL_MIN_TOKENS && WeightPanel.supports(format)) {
+            WeightPanel panel = PANELS.get();
+            for (int r = from; r < to; r += PANEL_ROWS) {
+                int bandRows = Math.min(PANEL_ROWS, to - r);
+                panel.load(format, data, (base + r) * rowBytes, rowBytes, bandRows, cols);
+                panel.multiply(input, 0, cols, tokens, out, sl.outOffset() + r, sl.outStride());
             }
             return;
         }

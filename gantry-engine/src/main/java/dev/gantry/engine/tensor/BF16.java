@@ -65,6 +65,23 @@ public final class BF16 implements WeightFormat, Quantizer {
         return sum;
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.FOUR_ACCUMULATORS;
+    }
+
+    @Override
+    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                       int scalesOffset, int n) {
+        int i = 0;
+        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+            load(data, offset + 2L * i).intoArray(values, valuesOffset + i);
+        }
+        for (; i < n; i++) {
+            values[valuesOffset + i] = toFloat(data.get(Simd.LE_SHORT, offset + 2L * i));
+        }
+    }
+
     private static FloatVector load(MemorySegment data, long offset) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN)
                 .castShape(Simd.I, 0);

@@ -58,6 +58,23 @@ public final class F16 implements WeightFormat, Quantizer {
         return s;
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.ONE_ACCUMULATOR;
+    }
+
+    @Override
+    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                       int scalesOffset, int n) {
+        int i = 0;
+        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+            load(data, offset + 2L * i).intoArray(values, valuesOffset + i);
+        }
+        for (; i < n; i++) {
+            values[valuesOffset + i] = Simd.f16(data, offset + 2L * i);
+        }
+    }
+
     /** Two tokens at a time (four would overrun C2's inlining budget), each with exactly {@link #dot}'s operations. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,

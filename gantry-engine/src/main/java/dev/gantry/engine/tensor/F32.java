@@ -48,6 +48,17 @@ public final class F32 implements WeightFormat, Quantizer {
         return s;
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.FOUR_ACCUMULATORS;
+    }
+
+    @Override
+    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                       int scalesOffset, int n) {
+        MemorySegment.copy(data, Simd.LE_FLOAT, offset, values, valuesOffset, n);
+    }
+
     /** Two tokens at a time, each with exactly {@link #dot}'s operations. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,

@@ -66,6 +66,31 @@ public final class Q4_0 implements WeightFormat, Quantizer {
         return Simd.sum(acc);
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.SCALED_BLOCKS_OF_32;
+    }
+
+    /** The quants minus 8 as floats and each block's {@code d}: what {@link #dot} multiplies. */
+    @Override
+    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                       int scalesOffset, int n) {
+        int nb = GgmlType.Q4_0.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            for (int half = 0; half < 2; half++) {
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector q = Simd.bytes(data, o + 2 + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector v = Simd.widen(q, p).lanewise(VectorOperators.LSHR, 4 * half).and(0xF).sub(8);
+                        Simd.toFloat(v).intoArray(values, valuesOffset + b * BLOCK + 16 * half + g + p * Simd.LANES);
+                    }
+                }
+            }
+            scales[scalesOffset + b] = Simd.f16(data, o);
+        }
+    }
+
     /** Four tokens at a time, each with exactly {@link #dot}'s operations. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,

@@ -56,6 +56,28 @@ public final class Q8_0 implements WeightFormat, Quantizer {
         return Simd.sum(acc);
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.SCALED_BLOCKS_OF_32;
+    }
+
+    /** The quants as floats and each block's {@code d}: what {@link #dot} multiplies. */
+    @Override
+    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                       int scalesOffset, int n) {
+        int nb = GgmlType.Q8_0.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            for (int g = 0; g < BLOCK; g += Simd.B.length()) {
+                ByteVector q = Simd.bytes(data, o + 2 + g);
+                for (int p = 0; p < Simd.PARTS; p++) {
+                    ((FloatVector) q.castShape(Simd.F, p)).intoArray(values, valuesOffset + b * BLOCK + g + p * Simd.LANES);
+                }
+            }
+            scales[scalesOffset + b] = Simd.f16(data, o);
+        }
+    }
+
     /** Four tokens at a time, each with exactly {@link #dot}'s operations. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,

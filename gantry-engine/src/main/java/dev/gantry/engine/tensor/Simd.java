@@ -121,6 +121,25 @@ final class Simd {
         return s.add(s.rearrange(SWAP_1)).lane(0);
     }
 
+    /**
+     * {@link #sum(FloatVector)} of a vector stored at {@code a[offset..offset + LANES)}, by the same tree in scalar
+     * adds (lane i takes lane i + k for k = LANES / 2 down to 1; lanes past k are not read again): bit for bit the
+     * same float, for kernels that store their accumulators rather than spend vector calls reducing them. The stored
+     * lanes may be overwritten.
+     */
+    static float sum(float[] a, int offset) {
+        int o = offset;
+        if (LANES == 16) {
+            for (int i = o; i < o + 8; i++) {
+                a[i] += a[i + 8];
+            }
+        }
+        if (LANES >= 8) {
+            return ((a[o] + a[o + 4]) + (a[o + 2] + a[o + 6])) + ((a[o + 1] + a[o + 5]) + (a[o + 3] + a[o + 7]));
+        }
+        return (a[o] + a[o + 2]) + (a[o + 1] + a[o + 3]);
+    }
+
     private static final VectorShuffle<Float> SWAP_8 = swap(8);
     private static final VectorShuffle<Float> SWAP_4 = swap(4);
     private static final VectorShuffle<Float> SWAP_2 = swap(2);

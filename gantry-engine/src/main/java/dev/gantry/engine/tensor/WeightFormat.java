@@ -45,6 +45,24 @@ public interface WeightFormat {
         }
     }
 
+    /**
+     * The chain of operations {@link #dot} runs, for a {@link WeightPanel} to repeat over unpacked rows; null when
+     * the format has no panel kernel (batches then go through {@link #dotTokens}).
+     */
+    default PanelLayout panelLayout() {
+        return null;
+    }
+
+    /**
+     * Unpacks one row of {@code n} weights for a {@link WeightPanel}: the floats {@link #dot} multiplies into
+     * {@code values[valuesOffset..]} and, for {@link PanelLayout#SCALED_BLOCKS_OF_32}, one scale per block into
+     * {@code scales[scalesOffset..]}. Only for formats with a {@link #panelLayout()}.
+     */
+    default void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
+                        int scalesOffset, int n) {
+        throw new UnsupportedOperationException(type() + " has no panel kernel");
+    }
+
     /** The format for a type, or an {@link UnsupportedOperationException} naming it. */
     static WeightFormat of(GgmlType type) {
         return WeightFormats.of(type);

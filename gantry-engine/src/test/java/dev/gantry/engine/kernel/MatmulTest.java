@@ -37,7 +37,7 @@ class MatmulTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q6_K", "Q5_K"})
     void everyTokenOfABatchGetsExactlyWhatItGetsAlone(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         int rows = 37;

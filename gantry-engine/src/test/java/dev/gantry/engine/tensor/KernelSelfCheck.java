@@ -42,6 +42,9 @@ final class KernelSelfCheck {
             }
             failures += warm(f, data, 0, rowBytes, rows, RandomBlocks.floats(n, rnd), n, 100);
             failures += warmTokens(f, data, rowBytes, rows, RandomBlocks.floats(4 * n, rnd), n, 30);
+            if (WeightPanel.supports(f)) {
+                failures += warmPanel(f, data, rowBytes, rows, RandomBlocks.floats(11 * n, rnd), n, 11, 30);
+            }
             failures += unitVectors(f, data, 0, n);
         }
         System.out.println("lanes=" + Simd.LANES + " failures=" + failures);
@@ -94,6 +97,28 @@ final class KernelSelfCheck {
                     if (out[t] != alone) {
                         System.out.println("FAIL " + f.type() + " row " + r + " token " + t + ": dotTokens " + out[t]
                                 + ", dot alone " + alone);
+                        return 1;
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** {@code passes} products of a {@link WeightPanel} of every row with {@code tokens} tokens, each checked. */
+    private static int warmPanel(WeightFormat f, MemorySegment data, long rowBytes, int rows, float[] x, int n,
+                                 int tokens, int passes) {
+        WeightPanel panel = new WeightPanel();
+        float[] out = new float[tokens * rows];
+        for (int i = 0; i < passes; i++) {
+            panel.load(f, data, 0, rowBytes, rows, n);
+            panel.multiply(x, 0, n, tokens, out, 0, rows);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = 0; r < rows; r++) {
+                    float alone = f.dot(data, r * rowBytes, x, t * n, n);
+                    if (out[t * rows + r] != alone) {
+                        System.out.println("FAIL " + f.type() + " panel row " + r + " token " + t + ": "
+                                + out[t * rows + r] + ", dot alone " + alone);
                         return 1;
                     }
                 }

@@ -1,0 +1,271 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * A band of weight rows unpacked to floats once, then multiplied by many tokens: the matrix-matrix kernel of
+ * prefill and large batches. Unpacking costs about one vector operation per weight, paid once for the band instead
+ * of once per tile of tokens as {@link WeightFormat#dotTokens} pays it; what is left is a register-blocked loop of
+ * loads and fused multiply-adds, several rows times several tokens per step, as in the micro-kernels of BLIS (Van
+ * Zee and van de Geijn, ACM TOMS 2015).
+ *
+ * <p>Each (row, token) result repeats the exact chain of operations of the format's {@link WeightFormat#dot}, as its
+ * {@link PanelLayout} names it, so a token gets bit for bit what it gets alone, whatever the batch. Kernels whose
+ * row or token count does not divide the tile repeat the last row or token (computing it twice, writing the same
+ * value twice) rather than having remainder kernels: fewer methods for C2 to keep within its inlining budget.
+ *
+ * <p>Not thread-safe: one panel per thread, reused from call to call (its arrays grow to the largest band seen).
+ */
+public final class WeightPanel {
+
+    private static final int LANES = Simd.LANES;
+    private static final int STEPS_PER_BLOCK = 32 / LANES;
+
+    private float[] values = new float[0];
+    private float[] scales = new float[0];
+    /** A kernel's accumulators, stored for their fixed-order lane sums ({@link Simd#sum(float[], int)}). */
+    private final float[] lanes = new float[12 * LANES];
+    private PanelLayout layout;
+    private int rows;
+    private int n;
+
+    /** Whether {@code format} has a panel kernel; those without keep {@link WeightFormat#dotTokens}. */
+    public static boolean supports(WeightFormat format) {
+        return format.panelLayout() != null;
+    }
+
+    /** Unpacks {@code rows} rows of {@code n} weights, the first at byte {@code offset}, each {@code rowBytes} on. */
+    public void load(WeightFormat format, MemorySegment data, long offset, long rowBytes, int rows, int n) {
+        this.layout = format.panelLayout();
+        if (layout == null) {
+            throw new UnsupportedOperationException(format.type() + " has no panel kernel");
+        }
+        this.rows = rows;
+        this.n = n;
+        int blocks = layout == PanelLayout.SCALED_BLOCKS_OF_32 ? n / 32 : 0;
+        if (values.length < rows * n) {
+            values = new float[rows * n];
+        }
+        if (scales.length < rows * blocks) {
+            scales = new float[rows * blocks];
+        }
+        for (int r = 0; r < rows; r++) {
+            format.unpack(data, offset + r * rowBytes, values, r * n, scales, r * blocks, n);
+        }
+    }
+
+    /**
+     * {@code out[outOffset + t * outStride + r] = row r . x[xOffset + t * xStride ..]} for every loaded row and
+     * {@code t < tokens}: each tile of tokens passes over all the band's rows while its activations are in cache.
+     */
+    public void multiply(float[] x, int xOffset, int xStride, int tokens, float[] out, int outOffset, int outStride) {
+        Tile tile = new Tile(x, xOffset, xStride, tokens, out, outOffset, outStride);
+        switch (layout) {
+            case SCALED_BLOCKS_OF_32 -> {
+                for (int t = 0; t < tokens; t += 3) {
+                    for (int r = 0; r < rows; r += 2) {
+                        scaledBlocks(tile, r, Math.min(r + 1, rows - 1), t);
+                    }
+                }
+            }
+            case ONE_ACCUMULATOR -> {
+                for (int t = 0; t < tokens; t += 4) {
+                    for (int r = 0; r < rows; r += 2) {
+                        oneAccumulator(tile, r, Math.min(r + 1, rows - 1), t);
+                    }
+                }
+            }
+            case FOUR_ACCUMULATORS -> {
+                for (int t = 0; t < tokens; t += 3) {
+                    for (int r = 0; r < rows; r++) {
+                        fourAccumulators(tile, r, t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The activations and outputs of one {@link #multiply}. */
+    private record Tile(float[] x, int xOffset, int xStride, int tokens, float[] out, int outOffset, int outStride) {
+
+        /** Token t, or the last one past the end: a kernel's spare columns repeat it. */
+        int token(int t) {
+            return Math.min(t, tokens - 1);
+        }
+
+        int xRow(int t) {
+            return xOffset + token(t) * xStride;
+        }
+    }
+
+    /**
+     * Writes the result of (row r, token t) from the accumulator stored at {@code lanes[k * LANES..]}: its fixed-order
+     * lane sum, then the row's elements from {@code from} on, one by one.
+     */
+    private void finish(Tile tile, int r, int t, int k, int from) {
+        float s = Simd.sum(lanes, k * LANES);
+        float[] x = tile.x();
+        int x0 = tile.xRow(t);
+        for (int j = from; j < n; j++) {
+            s += values[r * n + j] * x[x0 + j];
+        }
+        tile.out()[tile.outOffset() + tile.token(t) * tile.outStride() + r] = s;
+    }
+
+    /** Rows r0, r1 times tokens t, t+1, t+2, as {@link Q8_0#dot} and {@link Q4_0#dot}. */
+    private void scaledBlocks(Tile tile, int r0, int r1, int t) {
+        float[] x = tile.x();
+        int xa = tile.xRow(t);
+        int xb = tile.xRow(t + 1);
+        int xc = tile.xRow(t + 2);
+        int w0 = r0 * n;
+        int w1 = r1 * n;
+        int blocks = n / 32;
+        int s0 = r0 * blocks;
+        int s1 = r1 * blocks;
+        float[] v = values;
+        FloatVector a00 = FloatVector.zero(Simd.F);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        for (int b = 0; b < blocks; b++) {
+            FloatVector p00 = FloatVector.zero(Simd.F);
+            FloatVector p01 = p00;
+            FloatVector p02 = p00;
+            FloatVector p10 = p00;
+            FloatVector p11 = p00;
+            FloatVector p12 = p00;
+            // a constant trip count, so that C2 unrolls the block completely
+            for (int k = 0; k < STEPS_PER_BLOCK; k++) {
+                int i = 32 * b + k * LANES;
+                FloatVector wa = FloatVector.fromArray(Simd.F, v, w0 + i);
+                FloatVector wb = FloatVector.fromArray(Simd.F, v, w1 + i);
+                FloatVector x0 = FloatVector.fromArray(Simd.F, x, xa + i);
+                p00 = wa.fma(x0, p00);
+                p10 = wb.fma(x0, p10);
+                FloatVector x1 = FloatVector.fromArray(Simd.F, x, xb + i);
+                p01 = wa.fma(x1, p01);
+                p11 = wb.fma(x1, p11);
+                FloatVector x2 = FloatVector.fromArray(Simd.F, x, xc + i);
+                p02 = wa.fma(x2, p02);
+                p12 = wb.fma(x2, p12);
+            }
+            FloatVector d0 = FloatVector.broadcast(Simd.F, scales[s0 + b]);
+            FloatVector d1 = FloatVector.broadcast(Simd.F, scales[s1 + b]);
+            a00 = p00.fma(d0, a00);
+            a01 = p01.fma(d0, a01);
+            a02 = p02.fma(d0, a02);
+            a10 = p10.fma(d1, a10);
+            a11 = p11.fma(d1, a11);
+            a12 = p12.fma(d1, a12);
+        }
+        a00.intoArray(lanes, 0);
+        a01.intoArray(lanes, LANES);
+        a02.intoArray(lanes, 2 * LANES);
+        a10.intoArray(lanes, 3 * LANES);
+        a11.intoArray(lanes, 4 * LANES);
+        a12.intoArray(lanes, 5 * LANES);
+        for (int k = 0; k < 6; k++) {
+            finish(tile, k < 3 ? r0 : r1, t + k % 3, k, n);
+        }
+    }
+
+    /** Rows r0, r1 times tokens t..t+3, as {@link F16#dot}. */
+    private void oneAccumulator(Tile tile, int r0, int r1, int t) {
+        float[] x = tile.x();
+        int xa = tile.xRow(t);
+        int xb = tile.xRow(t + 1);
+        int xc = tile.xRow(t + 2);
+        int xd = tile.xRow(t + 3);
+        int w0 = r0 * n;
+        int w1 = r1 * n;
+        float[] v = values;
+        FloatVector a00 = FloatVector.zero(Simd.F);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a03 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        FloatVector a13 = a00;
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector wa = FloatVector.fromArray(Simd.F, v, w0 + i);
+            FloatVector wb = FloatVector.fromArray(Simd.F, v, w1 + i);
+            FloatVector x0 = FloatVector.fromArray(Simd.F, x, xa + i);
+            a00 = wa.fma(x0, a00);
+            a10 = wb.fma(x0, a10);
+            FloatVector x1 = FloatVector.fromArray(Simd.F, x, xb + i);
+            a01 = wa.fma(x1, a01);
+            a11 = wb.fma(x1, a11);
+            FloatVector x2 = FloatVector.fromArray(Simd.F, x, xc + i);
+            a02 = wa.fma(x2, a02);
+            a12 = wb.fma(x2, a12);
+            FloatVector x3 = FloatVector.fromArray(Simd.F, x, xd + i);
+            a03 = wa.fma(x3, a03);
+            a13 = wb.fma(x3, a13);
+        }
+        a00.intoArray(lanes, 0);
+        a01.intoArray(lanes, LANES);
+        a02.intoArray(lanes, 2 * LANES);
+        a03.intoArray(lanes, 3 * LANES);
+        a10.intoArray(lanes, 4 * LANES);
+        a11.intoArray(lanes, 5 * LANES);
+        a12.intoArray(lanes, 6 * LANES);
+        a13.intoArray(lanes, 7 * LANES);
+        for (int k = 0; k < 8; k++) {
+            finish(tile, k < 4 ? r0 : r1, t + k % 4, k, i);
+        }
+    }
+
+    /** Row r times tokens t, t+1, t+2, as {@link F32#dot} and {@link BF16#dot}. */
+    private void fourAccumulators(Tile tile, int r, int t) {
+        float[] x = tile.x();
+        int xa = tile.xRow(t);
+        int xb = tile.xRow(t + 1);
+        int xc = tile.xRow(t + 2);
+        int w = r * n;
+        float[] v = values;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector c3 = a0;
+        int i = 0;
+        for (; i <= n - 4 * LANES; i += 4 * LANES) {
+            FloatVector w0 = FloatVector.fromArray(Simd.F, v, w + i);
+            a0 = w0.fma(FloatVector.fromArray(Simd.F, x, xa + i), a0);
+            b0 = w0.fma(FloatVector.fromArray(Simd.F, x, xb + i), b0);
+            c0 = w0.fma(FloatVector.fromArray(Simd.F, x, xc + i), c0);
+            FloatVector w1 = FloatVector.fromArray(Simd.F, v, w + i + LANES);
+            a1 = w1.fma(FloatVector.fromArray(Simd.F, x, xa + i + LANES), a1);
+            b1 = w1.fma(FloatVector.fromArray(Simd.F, x, xb + i + LANES), b1);
+            c1 = w1.fma(FloatVector.fromArray(Simd.F, x, xc + i + LANES), c1);
+            FloatVector w2 = FloatVector.fromArray(Simd.F, v, w + i + 2 * LANES);
+            a2 = w2.fma(FloatVector.fromArray(Simd.F, x, xa + i + 2 * LANES), a2);
+            b2 = w2.fma(FloatVector.fromArray(Simd.F, x, xb + i + 2 * LANES), b2);
+            c2 = w2.fma(FloatVector.fromArray(Simd.F, x, xc + i + 2 * LANES), c2);
+            FloatVector w3 = FloatVector.fromArray(Simd.F, v, w + i + 3 * LANES);
+            a3 = w3.fma(FloatVector.fromArray(Simd.F, x, xa + i + 3 * LANES), a3);
+            b3 = w3.fma(FloatVector.fromArray(Simd.F, x, xb + i + 3 * LANES), b3);
+            c3 = w3.fma(FloatVector.fromArray(Simd.F, x, xc + i + 3 * LANES), c3);
+        }
+        // combined as dot combines them
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        b0.add(b1).add(b2.add(b3)).intoArray(lanes, LANES);
+        c0.add(c1).add(c2.add(c3)).intoArray(lanes, 2 * LANES);
+        for (int k = 0; k < 3; k++) {
+            finish(tile, r, t + k, k, i);
+        }
+    }
+}
