@@ -92,6 +92,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-waiting", defaultValue = "256", paramLabel = "N", description = "Requests queued per model before 429 (default: ${DEFAULT-VALUE}).")
     int maxWaiting;
 
+    @Option(names = "--embedding-gguf", paramLabel = "FILE",
+            description = "A GGUF embedding model the knowledge hub may use, as embedding model "
+                    + "gguf:<file name without .gguf> (repeatable).")
+    List<Path> ggufEmbedders = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
@@ -105,8 +110,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        KnowledgeHub knowledge = KnowledgeHub.open(KnowledgeConfig.of(dirs.dataDir.resolve("knowledge"),
-                EmbedderCatalog.inProcess()));
+        EmbedderCatalog embedders;
+        try {
+            embedders = EmbedderCatalog.inProcess().withGguf(ggufEmbedders, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--embedding-gguf: " + e.getMessage());
+        }
+        KnowledgeHub knowledge = KnowledgeHub.open(KnowledgeConfig.of(dirs.dataDir.resolve("knowledge"), embedders));
         GantryServer server;
         try {
             server = start(knowledge);

@@ -47,7 +47,8 @@ public final class IngestCommand implements Callable<Integer> {
     List<String> meta = new ArrayList<>();
 
     @Option(names = "--embedding-model", paramLabel = "ID",
-            description = "Embedding model of a new collection (all-minilm-l6-v2-q, bge-small-en-v1.5-q).")
+            description = "Embedding model of a new collection: bge-small-en-v1.5-q (the default), all-minilm-l6-v2-q, "
+                    + "or gguf:NAME of an --embedding-gguf file.")
     String embeddingModel;
 
     @Option(names = "--chunk-tokens", defaultValue = "" + CollectionSettings.DEFAULT_CHUNK_TOKENS,

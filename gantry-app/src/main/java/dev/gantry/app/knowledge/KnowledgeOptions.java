@@ -4,6 +4,7 @@ import dev.gantry.knowledge.KnowledgeConfig;
 import dev.gantry.knowledge.KnowledgeHub;
 import dev.gantry.knowledge.embed.EmbedderCatalog;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,18 @@ public final class KnowledgeOptions {
     @Option(names = {"-c", "--collection"}, paramLabel = "NAME", required = true, description = "The collection.")
     String collection;
 
+    @Option(names = "--embedding-gguf", paramLabel = "FILE",
+            description = "A GGUF embedding model (e.g. all-MiniLM-L6-v2) run by Gantry's engine, usable as embedding "
+                    + "model gguf:<file name without .gguf> (repeatable).")
+    List<Path> ggufEmbedders = new ArrayList<>();
+
     KnowledgeHub openHub(EmbedderCatalog embedders) {
-        return KnowledgeHub.open(KnowledgeConfig.of(dataDir.resolve("knowledge"), embedders));
+        return KnowledgeHub.open(KnowledgeConfig.of(dataDir.resolve("knowledge"), catalog(embedders)));
+    }
+
+    /** {@code embedders} plus the GGUF files named with {@code --embedding-gguf}. */
+    EmbedderCatalog catalog(EmbedderCatalog embedders) {
+        return embedders.withGguf(ggufEmbedders, Runtime.getRuntime().availableProcessors());
     }
 
     /** Parses {@code key=value} pairs given with a repeatable option. */

@@ -104,6 +104,29 @@ class KnowledgeCommandsTest {
     }
 
     @Test
+    void aGgufEmbeddingModelNamedWithEmbeddingGgufServesACollectionEndToEnd() throws Exception {
+        Path minilm = Path.of("..", "..", "shared", "models", "embed", "all-MiniLM-L6-v2-q8_0.gguf");
+        String file = minilm.toString();
+        Run in = ingest("--embedding-gguf", file, "--embedding-model", "gguf:all-MiniLM-L6-v2-q8_0", docs.toString());
+        assertThat(in.exit()).as(in.err()).isZero();
+        assertThat(in.out()).contains("created collection 'hr' (gguf:all-MiniLM-L6-v2-q8_0, 256-token chunks)");
+        Run r = run(new SearchCommand(embedders), "--data-dir", dataDir.toString(), "-c", "hr", "--embedding-gguf", file,
+                "--json", "-k", "1", "--mode", "vector", "how long may new parents stay at home?");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow()).get("document").asText())
+                .isEqualTo(docs.resolve("leave.md").toAbsolutePath().toString());
+
+        Run unregistered = run(new SearchCommand(embedders), "--data-dir", dataDir.toString(), "-c", "hr", "--mode",
+                "vector", "parental leave");
+        assertThat(unregistered.exit()).isEqualTo(1);
+        assertThat(unregistered.err().lines()).singleElement().asString().contains("gguf:all-MiniLM-L6-v2-q8_0");
+        Run absent = ingest("--embedding-gguf", tmp.resolve("none.gguf").toString(), docs.toString());
+        assertThat(absent.exit()).isEqualTo(1);
+        assertThat(absent.err().lines()).singleElement().asString()
+                .isEqualTo("gantry ingest: " + tmp.resolve("none.gguf") + " is not a file");
+    }
+
+    @Test
     void errorsAreOneLineOnStderrWithANonZeroExit() {
         Run missing = run(new SearchCommand(embedders), "--data-dir", dataDir.toString(), "-c", "nope", "query");
         assertThat(missing.exit()).isEqualTo(1);

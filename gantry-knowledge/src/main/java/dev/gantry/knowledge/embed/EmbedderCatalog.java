@@ -1,5 +1,6 @@
 package dev.gantry.knowledge.embed;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +30,32 @@ public final class EmbedderCatalog {
         this.defaultId = defaultId;
     }
 
-    /** The in-process ONNX models, all-MiniLM-L6-v2 (quantized) by default: it is 2.7 times faster than bge-small. */
+    /**
+     * The in-process ONNX models, bge-small-en-v1.5 (quantized) by default: it ranks best on the retrieval benchmark
+     * (BENCHMARKS.md). all-MiniLM-L6-v2 (quantized) embeds 2.7 times faster, for collections that name it.
+     */
     public static EmbedderCatalog inProcess() {
         return new EmbedderCatalog(Map.of(
                 InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q.id(), () -> new InProcessEmbedder(InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q),
                 InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q.id(), () -> new InProcessEmbedder(InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q)),
-                InProcessEmbedder.Model.ALL_MINILM_L6_V2_Q.id());
+                InProcessEmbedder.Model.BGE_SMALL_EN_V15_Q.id());
+    }
+
+    /**
+     * This catalog plus each GGUF embedding model in {@code files} ({@link #withGguf}), with all-MiniLM-L6-v2's
+     * calibration until one is measured for the model.
+     *
+     * @throws IllegalArgumentException if a file does not exist (a bad file is reported when first used)
+     */
+    public EmbedderCatalog withGguf(List<Path> files, int threads) {
+        EmbedderCatalog catalog = this;
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(file + " is not a file");
+            }
+            catalog = catalog.withGguf(file, threads, GgufEmbedder.MINILM_CALIBRATION);
+        }
+        return catalog;
     }
 
     /** A catalog of already-built embedders, the first being the default. */
