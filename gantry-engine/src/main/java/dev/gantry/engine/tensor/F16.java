@@ -64,8 +64,8 @@ public final class F16 implements WeightFormat, Quantizer {
     }
 
     @Override
-    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
-                       int scalesOffset, int n) {
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
         int i = 0;
         for (; i <= n - Simd.LANES; i += Simd.LANES) {
             load(data, offset + 2L * i).intoArray(values, valuesOffset + i);

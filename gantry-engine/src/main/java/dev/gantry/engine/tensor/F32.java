@@ -54,8 +54,8 @@ public final class F32 implements WeightFormat, Quantizer {
     }
 
     @Override
-    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
-                       int scalesOffset, int n) {
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
         MemorySegment.copy(data, Simd.LE_FLOAT, offset, values, valuesOffset, n);
     }
 

@@ -13,14 +13,40 @@ public enum PanelLayout {
      * then scaled into one accumulator ({@code acc = fma(s, scale, acc)}): Q8_0 and Q4_0, whose panel values are the
      * integer quants and whose scales are the blocks' {@code d}.
      */
-    SCALED_BLOCKS_OF_32,
+    SCALED_BLOCKS_OF_32(32, false),
+
+    /**
+     * {@link #SCALED_BLOCKS_OF_32}, less a second chain for the blocks' mins: each block's activations summed from
+     * zero ({@code xs = xs + x} over its vectors), then {@code accMin = fma(xs, min, accMin)}, and the row's result is
+     * the lane sum of {@code acc - accMin}: Q4_K and Q5_K, whose panel values are the unsigned quants and whose scales
+     * and mins are {@code d * scale} and {@code dmin * min} of each sub-block.
+     */
+    SCALED_BLOCKS_OF_32_WITH_MINS(32, true),
 
     /** One accumulator over the row's vectors, then the elements past the last whole vector one by one: F16. */
-    ONE_ACCUMULATOR,
+    ONE_ACCUMULATOR(0, false),
 
     /**
      * Four accumulators taking the row's vectors in turn, added as {@code (a0 + a1) + (a2 + a3)}, then the elements
      * past the last whole group of four vectors one by one: F32 and BF16.
      */
-    FOUR_ACCUMULATORS
+    FOUR_ACCUMULATORS(0, false);
+
+    private final int block;
+    private final boolean mins;
+
+    PanelLayout(int block, boolean mins) {
+        this.block = block;
+        this.mins = mins;
+    }
+
+    /** Weights per scale (and min), or 0 for the unscaled element formats. */
+    public int block() {
+        return block;
+    }
+
+    /** Whether blocks have a min, subtracted through a second accumulator. */
+    public boolean mins() {
+        return mins;
+    }
 }

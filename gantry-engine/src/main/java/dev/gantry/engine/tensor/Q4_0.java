@@ -73,8 +73,8 @@ public final class Q4_0 implements WeightFormat, Quantizer {
 
     /** The quants minus 8 as floats and each block's {@code d}: what {@link #dot} multiplies. */
     @Override
-    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
-                       int scalesOffset, int n) {
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
         int nb = GgmlType.Q4_0.blockCount(n);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
@@ -87,7 +87,7 @@ public final class Q4_0 implements WeightFormat, Quantizer {
                     }
                 }
             }
-            scales[scalesOffset + b] = Simd.f16(data, o);
+            scales[blockOffset + b] = Simd.f16(data, o);
         }
     }
 

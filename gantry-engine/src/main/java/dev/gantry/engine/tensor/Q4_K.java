@@ -87,6 +87,38 @@ public final class Q4_K implements WeightFormat, Quantizer {
         return Simd.sum(acc.sub(accMin));
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.SCALED_BLOCKS_OF_32_WITH_MINS;
+    }
+
+    /** The quants as floats, and each sub-block's {@code d * scale} and {@code dmin * min}: what {@link #dot} uses. */
+    @Override
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
+        int nb = GgmlType.Q4_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o);
+            float dmin = Simd.f16(data, o + 2);
+            long sc = ScaleMinK4.unpack(data, o + 4, false);
+            long mn = ScaleMinK4.unpack(data, o + 4, true);
+            for (int s = 0; s < 8; s++) {
+                long qs = o + 16 + 32 * (s >> 1);
+                int nibble = 4 * (s & 1);
+                for (int g = 0; g < 32; g += Simd.B.length()) {
+                    ByteVector qb = Simd.bytes(data, qs + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        Simd.toFloat(q).intoArray(values, valuesOffset + b * BLOCK + 32 * s + g + p * Simd.LANES);
+                    }
+                }
+                scales[blockOffset + 8 * b + s] = d * (int) ((sc >>> (8 * s)) & 0xFF);
+                mins[blockOffset + 8 * b + s] = dmin * (int) ((mn >>> (8 * s)) & 0xFF);
+            }
+        }
+    }
+
     /**
      * Two tokens at a time (each keeps four accumulators: the scaled sum, the sum of x for the mins, and their
      * totals), each with exactly {@link #dot}'s operations.

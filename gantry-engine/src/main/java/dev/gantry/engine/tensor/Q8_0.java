@@ -63,8 +63,8 @@ public final class Q8_0 implements WeightFormat, Quantizer {
 
     /** The quants as floats and each block's {@code d}: what {@link #dot} multiplies. */
     @Override
-    public void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
-                       int scalesOffset, int n) {
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
         int nb = GgmlType.Q8_0.blockCount(n);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
@@ -74,7 +74,7 @@ public final class Q8_0 implements WeightFormat, Quantizer {
                     ((FloatVector) q.castShape(Simd.F, p)).intoArray(values, valuesOffset + b * BLOCK + g + p * Simd.LANES);
                 }
             }
-            scales[scalesOffset + b] = Simd.f16(data, o);
+            scales[blockOffset + b] = Simd.f16(data, o);
         }
     }
 

@@ -55,11 +55,12 @@ public interface WeightFormat {
 
     /**
      * Unpacks one row of {@code n} weights for a {@link WeightPanel}: the floats {@link #dot} multiplies into
-     * {@code values[valuesOffset..]} and, for {@link PanelLayout#SCALED_BLOCKS_OF_32}, one scale per block into
-     * {@code scales[scalesOffset..]}. Only for formats with a {@link #panelLayout()}.
+     * {@code values[valuesOffset..]} and, for scaled layouts ({@link PanelLayout#block()}), each block's scale into
+     * {@code scales[blockOffset..]} and its min (if the layout has them) into {@code mins[blockOffset..]}. Only for
+     * formats with a {@link #panelLayout()}.
      */
-    default void unpack(MemorySegment data, long offset, float[] values, int valuesOffset, float[] scales,
-                        int scalesOffset, int n) {
+    default void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                        float[] mins, int blockOffset) {
         throw new UnsupportedOperationException(type() + " has no panel kernel");
     }
 

@@ -24,6 +24,9 @@ public final class WeightPanel {
 
     private float[] values = new float[0];
     private float[] scales = new float[0];
+    private float[] mins = new float[0];
+    /** For layouts with mins: each token's per-block activation sums, one vector of lanes per block. */
+    private float[] blockSums = new float[0];
     /** A kernel's accumulators, stored for their fixed-order lane sums ({@link Simd#sum(float[], int)}). */
     private final float[] lanes = new float[12 * LANES];
     private PanelLayout layout;
@@ -43,15 +46,16 @@ public final class WeightPanel {
         }
         this.rows = rows;
         this.n = n;
-        int blocks = layout == PanelLayout.SCALED_BLOCKS_OF_32 ? n / 32 : 0;
+        int blocks = layout.block() > 0 ? n / layout.block() : 0;
         if (values.length < rows * n) {
             values = new float[rows * n];
         }
         if (scales.length < rows * blocks) {
             scales = new float[rows * blocks];
+            mins = new float[rows * blocks];
         }
         for (int r = 0; r < rows; r++) {
-            format.unpack(data, offset + r * rowBytes, values, r * n, scales, r * blocks, n);
+            format.unpack(data, offset + r * rowBytes, n, values, r * n, scales, mins, r * blocks);
         }
     }
 
@@ -61,8 +65,11 @@ public final class WeightPanel {
      */
     public void multiply(float[] x, int xOffset, int xStride, int tokens, float[] out, int outOffset, int outStride) {
         Tile tile = new Tile(x, xOffset, xStride, tokens, out, outOffset, outStride);
+        if (layout.mins()) {
+            sumBlocks(tile);
+        }
         switch (layout) {
-            case SCALED_BLOCKS_OF_32 -> {
+            case SCALED_BLOCKS_OF_32, SCALED_BLOCKS_OF_32_WITH_MINS -> {
                 for (int t = 0; t < tokens; t += 3) {
                     for (int r = 0; r < rows; r += 2) {
                         scaledBlocks(tile, r, Math.min(r + 1, rows - 1), t);
@@ -82,6 +89,24 @@ public final class WeightPanel {
                         fourAccumulators(tile, r, t);
                     }
                 }
+            }
+        }
+    }
+
+    /** Each token's activations summed per block of 32, as {@link Q4_K#dot} sums them for the mins. */
+    private void sumBlocks(Tile tile) {
+        int blocks = n / 32;
+        if (blockSums.length < tile.tokens() * blocks * LANES) {
+            blockSums = new float[tile.tokens() * blocks * LANES];
+        }
+        for (int t = 0; t < tile.tokens(); t++) {
+            int x0 = tile.xRow(t);
+            for (int b = 0; b < blocks; b++) {
+                FloatVector sum = FloatVector.zero(Simd.F);
+                for (int k = 0; k < STEPS_PER_BLOCK; k++) {
+                    sum = sum.add(FloatVector.fromArray(Simd.F, tile.x(), x0 + 32 * b + k * LANES));
+                }
+                sum.intoArray(blockSums, (t * blocks + b) * LANES);
             }
         }
     }
@@ -113,7 +138,10 @@ public final class WeightPanel {
         tile.out()[tile.outOffset() + tile.token(t) * tile.outStride() + r] = s;
     }
 
-    /** Rows r0, r1 times tokens t, t+1, t+2, as {@link Q8_0#dot} and {@link Q4_0#dot}. */
+    /**
+     * Rows r0, r1 times tokens t, t+1, t+2, as {@link Q8_0#dot} and {@link Q4_0#dot}, and (with a second chain for
+     * the mins) {@link Q4_K#dot} and {@link Q5_K#dot}.
+     */
     private void scaledBlocks(Tile tile, int r0, int r1, int t) {
         float[] x = tile.x();
         int xa = tile.xRow(t);
@@ -161,6 +189,36 @@ public final class WeightPanel {
             a10 = p10.fma(d1, a10);
             a11 = p11.fma(d1, a11);
             a12 = p12.fma(d1, a12);
+        }
+        if (layout.mins()) {
+            int ta = tile.token(t) * blocks * LANES;
+            int tb = tile.token(t + 1) * blocks * LANES;
+            int tc = tile.token(t + 2) * blocks * LANES;
+            FloatVector m00 = FloatVector.zero(Simd.F);
+            FloatVector m01 = m00;
+            FloatVector m02 = m00;
+            FloatVector m10 = m00;
+            FloatVector m11 = m00;
+            FloatVector m12 = m00;
+            for (int b = 0; b < blocks; b++) {
+                FloatVector e0 = FloatVector.broadcast(Simd.F, mins[s0 + b]);
+                FloatVector e1 = FloatVector.broadcast(Simd.F, mins[s1 + b]);
+                FloatVector xs0 = FloatVector.fromArray(Simd.F, blockSums, ta + b * LANES);
+                FloatVector xs1 = FloatVector.fromArray(Simd.F, blockSums, tb + b * LANES);
+                FloatVector xs2 = FloatVector.fromArray(Simd.F, blockSums, tc + b * LANES);
+                m00 = xs0.fma(e0, m00);
+                m01 = xs1.fma(e0, m01);
+                m02 = xs2.fma(e0, m02);
+                m10 = xs0.fma(e1, m10);
+                m11 = xs1.fma(e1, m11);
+                m12 = xs2.fma(e1, m12);
+            }
+            a00 = a00.sub(m00);
+            a01 = a01.sub(m01);
+            a02 = a02.sub(m02);
+            a10 = a10.sub(m10);
+            a11 = a11.sub(m11);
+            a12 = a12.sub(m12);
         }
         a00.intoArray(lanes, 0);
         a01.intoArray(lanes, LANES);

@@ -15,11 +15,11 @@ class WeightPanelTest {
      * token counts that fill no kernel tile, and for the element formats rows that end mid-vector.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K"})
     void everyRowTimesEveryTokenIsBitForBitTheFormatsDot(GgmlType type) {
         WeightFormat format = WeightFormat.of(type);
         Random rnd = new Random(type.ordinal());
-        int[] lengths = type.blockSize() == 1 ? new int[] {1, 7, 64, 131, 515} : new int[] {32, 96, 544};
+        int[] lengths = type.blockSize() == 1 ? new int[] {1, 7, 64, 131, 515} : new int[] {type.blockSize(), 3 * type.blockSize()};
         WeightPanel panel = new WeightPanel();
         for (int n : lengths) {
             for (int rows : new int[] {1, 2, 5}) {
@@ -45,7 +45,7 @@ class WeightPanelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q6_K", "IQ4_NL"})
+    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q6_K", "IQ4_NL"})
     void formatsWithoutAPanelKernelAreRefused(GgmlType type) {
         WeightFormat format = WeightFormat.of(type);
         assertThat(WeightPanel.supports(format)).isFalse();
