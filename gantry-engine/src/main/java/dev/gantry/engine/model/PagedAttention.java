@@ -6,6 +6,7 @@ import dev.gantry.engine.kvcache.KvBlockStorage;
 import dev.gantry.engine.kvcache.KvCacheType;
 import dev.gantry.engine.tensor.GgmlType;
 import dev.gantry.engine.tensor.WeightFormat;
+import dev.gantry.engine.tensor.WeightPanel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -23,6 +24,8 @@ import java.nio.ByteOrder;
 final class PagedAttention {
 
     private static final WeightFormat HALF_DOT = WeightFormat.of(GgmlType.F16);
+    /** Tokens of a run whose scores are held at once: (16 x group) rows of the run's length. */
+    private static final int RUN_TILE = 16;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final KvBlockStorage kv;
@@ -36,8 +39,12 @@ final class PagedAttention {
     private final float[] query;   // (group, headDim)
     private final float[] row;     // one decoded key or value slice
     private final float[] acc;     // (group, valueDim)
-    private float[] scores = new float[0]; // (group, positions)
+    private float[] scores = new float[0]; // (group, positions), or (tokens, group, positions) for a run
     private int[] slots = new int[0];      // (positions)
+    private long[] rowOffsets = new long[0]; // (positions): a run's key rows
+    private float[] queries = new float[0];  // (tokens, group, headDim): a run's rounded queries
+    private float[] runAcc = new float[0];   // (tokens, group, valueDim)
+    private final WeightPanel keyPanel = new WeightPanel();
 
     PagedAttention(KvBlockStorage kv, int layer, int headDim, int valueDim, int group) {
         this.kv = kv;
@@ -107,6 +114,111 @@ final class PagedAttention {
         for (int g = 0; g < group; g++) {
             System.arraycopy(acc, g * valueDim, out, outOff + (firstHead + g) * valueDim, valueDim);
         }
+    }
+
+    /**
+     * Attends a run of {@code count} consecutive tokens of one sequence, at positions {@code firstPos ..}, as
+     * {@link #group} attends each (query heads {@code [firstHead, firstHead + group)} through KV head
+     * {@code kvHead}; token i's query heads at {@code q[qOff + i * qStride + h * headDim..]}, its outputs at
+     * {@code out[outOff + i * outStride + h * valueDim..]}). A prompt's tokens share their keys and values, so each
+     * is read and converted once for the run, and the run's queries meet the keys as a matrix product
+     * ({@link WeightPanel}, the F16 dot's exact chain): every token gets bit for bit what {@link #group} gives it.
+     * Only for an F16 cache; {@code window} is the sliding window (0 for none).
+     */
+    void run(float[] q, int qOff, int qStride, int count, int firstPos, int window, int firstHead, int kvHead,
+             int[] table, float scale, float softCap, float[] out, int outOff, int outStride) {
+        int lastPos = firstPos + count - 1;
+        int lo = window > 0 ? Math.max(0, firstPos - window + 1) : 0;
+        int n = lastPos - lo + 1;
+        ensureRun(n, count);
+        fillSlots(table, lo, n);
+        for (int i = 0; i < count; i++) {
+            for (int g = 0; g < group; g++) {
+                int src = qOff + i * qStride + (firstHead + g) * headDim;
+                int dst = (i * group + g) * headDim;
+                for (int j = 0; j < headDim; j++) {
+                    queries[dst + j] = Float.float16ToFloat(Float.floatToFloat16(q[src + j]));
+                }
+            }
+        }
+        long kElement = kv.elementOffset(kvHead * headDim);
+        for (int p = 0; p < n; p++) {
+            rowOffsets[p] = kv.keyOffset(slots[p]) + kElement;
+        }
+        keyPanel.load(HALF_DOT, keys, rowOffsets, n, headDim);
+        for (int t0 = 0; t0 < count; t0 += RUN_TILE) {
+            runTile(t0, Math.min(count, t0 + RUN_TILE), firstPos, window, lo, n, firstHead, kvHead, scale, softCap,
+                    out, outOff, outStride);
+        }
+    }
+
+    /** Tokens {@code [t0, t1)} of a run: their scores against the run's key panel, softmax, and values. */
+    private void runTile(int t0, int t1, int firstPos, int window, int lo, int n, int firstHead, int kvHead,
+                         float scale, float softCap, float[] out, int outOff, int outStride) {
+        int rowsQ = (t1 - t0) * group;
+        keyPanel.multiply(queries, t0 * group * headDim, headDim, rowsQ, scores, 0, n);
+        for (int i = t0; i < t1; i++) {
+            int pos = firstPos + i;
+            int from = window > 0 ? Math.max(0, pos - window + 1) : 0;
+            for (int g = 0; g < group; g++) {
+                int row = ((i - t0) * group + g) * n;
+                for (int p = from; p <= pos; p++) {
+                    float sc = scores[row + p - lo] * scale;
+                    if (softCap > 0) {
+                        sc = softCap * (float) Math.tanh(sc / softCap);
+                    }
+                    scores[row + p - lo] = sc;
+                }
+                Softmax.apply(scores, row + from - lo, pos - from + 1);
+            }
+        }
+        java.util.Arrays.fill(runAcc, 0, rowsQ * valueDim, 0);
+        long vElement = kv.elementOffset(kvHead * valueDim);
+        int lastPos = firstPos + t1 - 1;
+        int firstFrom = window > 0 ? Math.max(lo, firstPos + t0 - window + 1) : lo;
+        for (int p = firstFrom; p <= lastPos; p++) {
+            decode(values, kv.valueOffset(slots[p - lo]) + vElement, valueDim);
+            // the tokens that see position p: those at or after it, within their window
+            int first = Math.max(t0, p - firstPos);
+            int last = window > 0 ? Math.min(t1 - 1, p + window - 1 - firstPos) : t1 - 1;
+            for (int i = first; i <= last; i++) {
+                for (int g = 0; g < group; g++) {
+                    int r = (i - t0) * group + g;
+                    float w = Float.float16ToFloat(Float.floatToFloat16(scores[r * n + p - lo]));
+                    Axpy.apply(w, row, 0, runAcc, r * valueDim, valueDim);
+                }
+            }
+        }
+        for (int i = t0; i < t1; i++) {
+            for (int g = 0; g < group; g++) {
+                System.arraycopy(runAcc, ((i - t0) * group + g) * valueDim, out,
+                        outOff + i * outStride + (firstHead + g) * valueDim, valueDim);
+            }
+        }
+    }
+
+    private void ensureRun(int n, int count) {
+        int rowsQ = Math.min(count, RUN_TILE) * group;
+        if (slots.length < n) {
+            slots = new int[Math.max(n, slots.length * 2)];
+        }
+        if (rowOffsets.length < n) {
+            rowOffsets = new long[Math.max(n, rowOffsets.length * 2)];
+        }
+        if (scores.length < rowsQ * n) {
+            scores = new float[Math.max(rowsQ * n, scores.length * 2)];
+        }
+        if (queries.length < count * group * headDim) {
+            queries = new float[count * group * headDim];
+        }
+        if (runAcc.length < rowsQ * valueDim) {
+            runAcc = new float[rowsQ * valueDim];
+        }
+    }
+
+    /** Whether {@link #run} serves this cache (an F16 one). */
+    boolean runs() {
+        return f16;
     }
 
     /**

@@ -182,18 +182,50 @@ public final class Transformer {
         for (int i = 0; i < t; i++) {
             work += (long) heads * (batch.positions()[i] + 1) * (hd + vd);
         }
+        // runs of consecutive positions of one sequence (a prompt chunk) attend together, sharing each key and value
+        int[] runStart = runs(batch);
+        int runCount = runStart.length - 1;
         int kvHeads = c.kvHeads();
-        pool.run(t * kvHeads, work, (start, end) -> {
+        pool.run(runCount * kvHeads, work, (start, end) -> {
             PagedAttention attention = new PagedAttention(kv, layer, hd, vd, group);
             for (int job = start; job < end; job++) {
-                int i = job / kvHeads;
+                int r = job / kvHeads;
                 int g = job % kvHeads;
-                int pos = batch.positions()[i];
-                int from = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                int[] table = batch.blockTables()[batch.sequenceOf()[i]];
-                attention.group(s.q, i * c.qDim(), g * group, g, table, from, pos, scale, cap, s.att, i * heads * vd);
+                int first = runStart[r];
+                int count = runStart[r + 1] - first;
+                int pos = batch.positions()[first];
+                int[] table = batch.blockTables()[batch.sequenceOf()[first]];
+                if (count > 1 && attention.runs()) {
+                    attention.run(s.q, first * c.qDim(), c.qDim(), count, pos, window, g * group, g, table, scale, cap,
+                            s.att, first * heads * vd, heads * vd);
+                    continue;
+                }
+                for (int i = first; i < first + count; i++) {
+                    int p = batch.positions()[i];
+                    int from = window > 0 ? Math.max(0, p - window + 1) : 0;
+                    attention.group(s.q, i * c.qDim(), g * group, g, table, from, p, scale, cap, s.att, i * heads * vd);
+                }
             }
         });
+    }
+
+    /**
+     * Where the batch's runs start (and, last, its size): a run is consecutive tokens of one sequence at
+     * consecutive positions.
+     */
+    private static int[] runs(ForwardBatch batch) {
+        int t = batch.size();
+        int[] starts = new int[t + 1];
+        int runs = 0;
+        for (int i = 0; i < t; i++) {
+            boolean continues = i > 0 && batch.sequenceOf()[i] == batch.sequenceOf()[i - 1]
+                    && batch.positions()[i] == batch.positions()[i - 1] + 1;
+            if (!continues) {
+                starts[runs++] = i;
+            }
+        }
+        starts[runs] = t;
+        return java.util.Arrays.copyOf(starts, runs + 1);
     }
 
     private void feedForwardBlock(LayerWeights lw, float[] x, int t, Scratch s) {

@@ -40,23 +40,38 @@ public final class WeightPanel {
 
     /** Unpacks {@code rows} rows of {@code n} weights, the first at byte {@code offset}, each {@code rowBytes} on. */
     public void load(WeightFormat format, MemorySegment data, long offset, long rowBytes, int rows, int n) {
+        prepare(format, rows, n);
+        for (int r = 0; r < rows; r++) {
+            format.unpack(data, offset + r * rowBytes, n, values, r * n, scales, mins, r * blocks());
+        }
+    }
+
+    /** Unpacks {@code rows} rows of {@code n} weights, row r at byte {@code rowOffsets[r]} (rows of a paged cache). */
+    public void load(WeightFormat format, MemorySegment data, long[] rowOffsets, int rows, int n) {
+        prepare(format, rows, n);
+        for (int r = 0; r < rows; r++) {
+            format.unpack(data, rowOffsets[r], n, values, r * n, scales, mins, r * blocks());
+        }
+    }
+
+    private void prepare(WeightFormat format, int rows, int n) {
         this.layout = format.panelLayout();
         if (layout == null) {
             throw new UnsupportedOperationException(format.type() + " has no panel kernel");
         }
         this.rows = rows;
         this.n = n;
-        int blocks = layout.block() > 0 ? n / layout.block() : 0;
         if (values.length < rows * n) {
             values = new float[rows * n];
         }
-        if (scales.length < rows * blocks) {
-            scales = new float[rows * blocks];
-            mins = new float[rows * blocks];
+        if (scales.length < rows * blocks()) {
+            scales = new float[rows * blocks()];
+            mins = new float[rows * blocks()];
         }
-        for (int r = 0; r < rows; r++) {
-            format.unpack(data, offset + r * rowBytes, n, values, r * n, scales, mins, r * blocks);
-        }
+    }
+
+    private int blocks() {
+        return layout.block() > 0 ? n / layout.block() : 0;
     }
 
     /**
@@ -130,10 +145,12 @@ public final class WeightPanel {
      */
     private void finish(Tile tile, int r, int t, int k, int from) {
         float s = Simd.sum(lanes, k * LANES);
-        float[] x = tile.x();
-        int x0 = tile.xRow(t);
-        for (int j = from; j < n; j++) {
-            s += values[r * n + j] * x[x0 + j];
+        if (from < n) {
+            float[] x = tile.x();
+            int x0 = tile.xRow(t);
+            for (int j = from; j < n; j++) {
+                s += values[r * n + j] * x[x0 + j];
+            }
         }
         tile.out()[tile.outOffset() + tile.token(t) * tile.outStride() + r] = s;
     }
