@@ -23,6 +23,12 @@ public enum PanelLayout {
      */
     SCALED_BLOCKS_OF_32_WITH_MINS(32, true),
 
+    /**
+     * {@link #SCALED_BLOCKS_OF_32} with a scale per 16 weights: Q6_K, whose panel values are the quants minus 32
+     * and whose scales are {@code d * scale} of each sub-block.
+     */
+    SCALED_BLOCKS_OF_16(16, false),
+
     /** One accumulator over the row's vectors, then the elements past the last whole vector one by one: F16. */
     ONE_ACCUMULATOR(0, false),
 

@@ -152,6 +152,42 @@ public final class Q6_K implements WeightFormat, Quantizer {
         return Simd.sum(acc);
     }
 
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.SCALED_BLOCKS_OF_16;
+    }
+
+    /** The quants minus 32 as floats, and each sub-block's {@code d * scale}: what {@link #dot} multiplies. */
+    @Override
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
+        int nb = GgmlType.Q6_K.blockCount(n);
+        for (int b = 0; b < nb; b++) {
+            long o = offset + (long) b * BYTES;
+            float d = Simd.f16(data, o + 208);
+            for (int s = 0; s < 16; s++) {
+                int h = s >> 3;
+                int k = (s >> 1) & 3;
+                int t = s & 1;
+                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
+                long high = o + 128 + 32 * h + 16 * t;
+                int nibble = 4 * (k >> 1);
+                int pair = 2 * k;
+                for (int g = 0; g < 16; g += Simd.B.length()) {
+                    ByteVector lb = Simd.bytes(data, low + g);
+                    ByteVector hb = Simd.bytes(data, high + g);
+                    for (int p = 0; p < Simd.PARTS; p++) {
+                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
+                        IntVector q = l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32);
+                        Simd.toFloat(q).intoArray(values, valuesOffset + b * BLOCK + 16 * s + g + p * Simd.LANES);
+                    }
+                }
+                scales[blockOffset + 16 * b + s] = d * scale(data, o + 192 + s);
+            }
+        }
+    }
+
     /**
      * As ggml {@code quantize_row_q6_K_ref}: per sub-block of 16 a symmetric fit ({@link ScaleSearch#makeQxQuants},
      * 64 levels, x^2 weights), scales quantized to int8 against the one of largest magnitude, quants recomputed

@@ -84,7 +84,7 @@ public final class WeightPanel {
             sumBlocks(tile);
         }
         switch (layout) {
-            case SCALED_BLOCKS_OF_32, SCALED_BLOCKS_OF_32_WITH_MINS -> {
+            case SCALED_BLOCKS_OF_32, SCALED_BLOCKS_OF_32_WITH_MINS, SCALED_BLOCKS_OF_16 -> {
                 for (int t = 0; t < tokens; t += 3) {
                     for (int r = 0; r < rows; r += 2) {
                         scaledBlocks(tile, r, Math.min(r + 1, rows - 1), t);
@@ -157,7 +157,8 @@ public final class WeightPanel {
 
     /**
      * Rows r0, r1 times tokens t, t+1, t+2, as {@link Q8_0#dot} and {@link Q4_0#dot}, and (with a second chain for
-     * the mins) {@link Q4_K#dot} and {@link Q5_K#dot}.
+     * the mins) {@link Q4_K#dot} and {@link Q5_K#dot}; with a scale per half block, {@link Q6_K#dot}. The loop walks
+     * blocks of 32 either way, so that C2 unrolls each completely.
      */
     private void scaledBlocks(Tile tile, int r0, int r1, int t) {
         float[] x = tile.x();
@@ -167,8 +168,10 @@ public final class WeightPanel {
         int w0 = r0 * n;
         int w1 = r1 * n;
         int blocks = n / 32;
-        int s0 = r0 * blocks;
-        int s1 = r1 * blocks;
+        boolean halves = layout.block() == 16;
+        int scalesPerBlock = halves ? 2 : 1;
+        int s0 = r0 * blocks * scalesPerBlock;
+        int s1 = r1 * blocks * scalesPerBlock;
         float[] v = values;
         FloatVector a00 = FloatVector.zero(Simd.F);
         FloatVector a01 = a00;
@@ -197,9 +200,26 @@ public final class WeightPanel {
                 FloatVector x2 = FloatVector.fromArray(Simd.F, x, xc + i);
                 p02 = wa.fma(x2, p02);
                 p12 = wb.fma(x2, p12);
+                if (halves && k == STEPS_PER_BLOCK / 2 - 1) {
+                    // the first half block's scale; k is a constant once the loop is unrolled
+                    FloatVector h0 = FloatVector.broadcast(Simd.F, scales[s0 + 2 * b]);
+                    FloatVector h1 = FloatVector.broadcast(Simd.F, scales[s1 + 2 * b]);
+                    a00 = p00.fma(h0, a00);
+                    a01 = p01.fma(h0, a01);
+                    a02 = p02.fma(h0, a02);
+                    a10 = p10.fma(h1, a10);
+                    a11 = p11.fma(h1, a11);
+                    a12 = p12.fma(h1, a12);
+                    p00 = FloatVector.zero(Simd.F);
+                    p01 = p00;
+                    p02 = p00;
+                    p10 = p00;
+                    p11 = p00;
+                    p12 = p00;
+                }
             }
-            FloatVector d0 = FloatVector.broadcast(Simd.F, scales[s0 + b]);
-            FloatVector d1 = FloatVector.broadcast(Simd.F, scales[s1 + b]);
+            FloatVector d0 = FloatVector.broadcast(Simd.F, scales[s0 + scalesPerBlock * b + scalesPerBlock - 1]);
+            FloatVector d1 = FloatVector.broadcast(Simd.F, scales[s1 + scalesPerBlock * b + scalesPerBlock - 1]);
             a00 = p00.fma(d0, a00);
             a01 = p01.fma(d0, a01);
             a02 = p02.fma(d0, a02);
@@ -207,45 +227,56 @@ public final class WeightPanel {
             a11 = p11.fma(d1, a11);
             a12 = p12.fma(d1, a12);
         }
-        if (layout.mins()) {
-            int ta = tile.token(t) * blocks * LANES;
-            int tb = tile.token(t + 1) * blocks * LANES;
-            int tc = tile.token(t + 2) * blocks * LANES;
-            FloatVector m00 = FloatVector.zero(Simd.F);
-            FloatVector m01 = m00;
-            FloatVector m02 = m00;
-            FloatVector m10 = m00;
-            FloatVector m11 = m00;
-            FloatVector m12 = m00;
-            for (int b = 0; b < blocks; b++) {
-                FloatVector e0 = FloatVector.broadcast(Simd.F, mins[s0 + b]);
-                FloatVector e1 = FloatVector.broadcast(Simd.F, mins[s1 + b]);
-                FloatVector xs0 = FloatVector.fromArray(Simd.F, blockSums, ta + b * LANES);
-                FloatVector xs1 = FloatVector.fromArray(Simd.F, blockSums, tb + b * LANES);
-                FloatVector xs2 = FloatVector.fromArray(Simd.F, blockSums, tc + b * LANES);
-                m00 = xs0.fma(e0, m00);
-                m01 = xs1.fma(e0, m01);
-                m02 = xs2.fma(e0, m02);
-                m10 = xs0.fma(e1, m10);
-                m11 = xs1.fma(e1, m11);
-                m12 = xs2.fma(e1, m12);
-            }
-            a00 = a00.sub(m00);
-            a01 = a01.sub(m01);
-            a02 = a02.sub(m02);
-            a10 = a10.sub(m10);
-            a11 = a11.sub(m11);
-            a12 = a12.sub(m12);
-        }
         a00.intoArray(lanes, 0);
         a01.intoArray(lanes, LANES);
         a02.intoArray(lanes, 2 * LANES);
         a10.intoArray(lanes, 3 * LANES);
         a11.intoArray(lanes, 4 * LANES);
         a12.intoArray(lanes, 5 * LANES);
+        if (layout.mins()) {
+            subtractMins(tile, r0, r1, t);
+        }
         for (int k = 0; k < 6; k++) {
             finish(tile, k < 3 ? r0 : r1, t + k % 3, k, n);
         }
+    }
+
+    /**
+     * The mins' chain of {@link Q4_K#dot} for rows r0, r1 times tokens t, t+1, t+2, subtracted lane by lane from
+     * the accumulators {@link #scaledBlocks} stored (a method of its own, for C2's inlining budget).
+     */
+    private void subtractMins(Tile tile, int r0, int r1, int t) {
+        int blocks = n / 32;
+        int s0 = r0 * blocks;
+        int s1 = r1 * blocks;
+        int ta = tile.token(t) * blocks * LANES;
+        int tb = tile.token(t + 1) * blocks * LANES;
+        int tc = tile.token(t + 2) * blocks * LANES;
+        FloatVector m00 = FloatVector.zero(Simd.F);
+        FloatVector m01 = m00;
+        FloatVector m02 = m00;
+        FloatVector m10 = m00;
+        FloatVector m11 = m00;
+        FloatVector m12 = m00;
+        for (int b = 0; b < blocks; b++) {
+            FloatVector e0 = FloatVector.broadcast(Simd.F, mins[s0 + b]);
+            FloatVector e1 = FloatVector.broadcast(Simd.F, mins[s1 + b]);
+            FloatVector xs0 = FloatVector.fromArray(Simd.F, blockSums, ta + b * LANES);
+            FloatVector xs1 = FloatVector.fromArray(Simd.F, blockSums, tb + b * LANES);
+            FloatVector xs2 = FloatVector.fromArray(Simd.F, blockSums, tc + b * LANES);
+            m00 = xs0.fma(e0, m00);
+            m01 = xs1.fma(e0, m01);
+            m02 = xs2.fma(e0, m02);
+            m10 = xs0.fma(e1, m10);
+            m11 = xs1.fma(e1, m11);
+            m12 = xs2.fma(e1, m12);
+        }
+        FloatVector.fromArray(Simd.F, lanes, 0).sub(m00).intoArray(lanes, 0);
+        FloatVector.fromArray(Simd.F, lanes, LANES).sub(m01).intoArray(lanes, LANES);
+        FloatVector.fromArray(Simd.F, lanes, 2 * LANES).sub(m02).intoArray(lanes, 2 * LANES);
+        FloatVector.fromArray(Simd.F, lanes, 3 * LANES).sub(m10).intoArray(lanes, 3 * LANES);
+        FloatVector.fromArray(Simd.F, lanes, 4 * LANES).sub(m11).intoArray(lanes, 4 * LANES);
+        FloatVector.fromArray(Simd.F, lanes, 5 * LANES).sub(m12).intoArray(lanes, 5 * LANES);
     }
 
     /** Rows r0, r1 times tokens t..t+3, as {@link F16#dot}. */

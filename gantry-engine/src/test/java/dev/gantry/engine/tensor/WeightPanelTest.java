@@ -15,7 +15,7 @@ class WeightPanelTest {
      * token counts that fill no kernel tile, and for the element formats rows that end mid-vector.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"})
     void everyRowTimesEveryTokenIsBitForBitTheFormatsDot(GgmlType type) {
         WeightFormat format = WeightFormat.of(type);
         Random rnd = new Random(type.ordinal());
@@ -45,7 +45,7 @@ class WeightPanelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q6_K", "IQ4_NL"})
+    @EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "IQ4_NL"})
     void formatsWithoutAPanelKernelAreRefused(GgmlType type) {
         WeightFormat format = WeightFormat.of(type);
         assertThat(WeightPanel.supports(format)).isFalse();
