@@ -79,10 +79,8 @@ public final class Q5_K implements WeightFormat, Quantizer {
                     ByteVector qb = Simd.bytes(data, qs + g);
                     ByteVector hb = Simd.bytes(data, o + 16 + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        q = q.or(Simd.widen(hb, p).lanewise(VectorOperators.LSHR, s).and(1).lanewise(VectorOperators.LSHL, 4));
                         FloatVector xv = Simd.x(x, xs + g + p * Simd.LANES);
-                        sum = Simd.toFloat(q).fma(xv, sum);
+                        sum = weights(qb, hb, p, nibble, s).fma(xv, sum);
                         xsum = xsum.add(xv);
                     }
                 }
@@ -116,15 +114,24 @@ public final class Q5_K implements WeightFormat, Quantizer {
                     ByteVector qb = Simd.bytes(data, qs + g);
                     ByteVector hb = Simd.bytes(data, o + 16 + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        q = q.or(Simd.widen(hb, p).lanewise(VectorOperators.LSHR, s).and(1).lanewise(VectorOperators.LSHL, 4));
-                        Simd.toFloat(q).intoArray(values, valuesOffset + b * BLOCK + 32 * s + g + p * Simd.LANES);
+                        int i = valuesOffset + b * BLOCK + 32 * s + g + p * Simd.LANES;
+                        weights(qb, hb, p, nibble, s).intoArray(values, i);
                     }
                 }
                 scales[blockOffset + 8 * b + s] = d * (int) ((sc >>> (8 * s)) & 0xFF);
                 mins[blockOffset + 8 * b + s] = dmin * (int) ((mn >>> (8 * s)) & 0xFF);
             }
         }
+    }
+
+    /**
+     * Part {@code p} of a group's quants, as floats: four bits from {@code qb} at {@code nibble}, the fifth from bit
+     * {@code s} of {@code hb}.
+     */
+    private static FloatVector weights(ByteVector qb, ByteVector hb, int p, int nibble, int s) {
+        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+        IntVector fifth = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, s).and(1).lanewise(VectorOperators.LSHL, 4);
+        return Simd.toFloat(q.or(fifth));
     }
 
     /** As ggml {@code quantize_row_q5_K_ref}: the Q4_K fit with 31 levels, fifth bits split off into qh. */

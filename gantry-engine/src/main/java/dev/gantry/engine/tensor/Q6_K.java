@@ -96,9 +96,7 @@ public final class Q6_K implements WeightFormat, Quantizer {
                     ByteVector lb = Simd.bytes(data, low + g);
                     ByteVector hb = Simd.bytes(data, high + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
-                        FloatVector w = Simd.toFloat(l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32));
+                        FloatVector w = weights(lb, hb, p, nibble, pair);
                         int i = xs + g + p * Simd.LANES;
                         s0 = w.fma(Simd.x(x, x0 + i), s0);
                         s1 = w.fma(Simd.x(x, x1 + i), s1);
@@ -111,6 +109,16 @@ public final class Q6_K implements WeightFormat, Quantizer {
         }
         out[o0] = Simd.sum(a0);
         out[o0 + outStride] = Simd.sum(a1);
+    }
+
+    /**
+     * Part {@code p} of a group's quants minus 32, as floats: low four bits from {@code lb} at {@code nibble}, high two
+     * from {@code hb} at {@code pair}.
+     */
+    private static FloatVector weights(ByteVector lb, ByteVector hb, int p, int nibble, int pair) {
+        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
+        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
+        return Simd.toFloat(l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32));
     }
 
     private static int scale(MemorySegment data, long at) {
@@ -140,10 +148,7 @@ public final class Q6_K implements WeightFormat, Quantizer {
                     ByteVector lb = Simd.bytes(data, low + g);
                     ByteVector hb = Simd.bytes(data, high + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
-                        IntVector q = l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32);
-                        sum = Simd.toFloat(q).fma(Simd.x(x, xs + g + p * Simd.LANES), sum);
+                        sum = weights(lb, hb, p, nibble, pair).fma(Simd.x(x, xs + g + p * Simd.LANES), sum);
                     }
                 }
                 acc = sum.fma(Simd.splat(d * scale(data, o + 192 + s)), acc);
@@ -177,10 +182,8 @@ public final class Q6_K implements WeightFormat, Quantizer {
                     ByteVector lb = Simd.bytes(data, low + g);
                     ByteVector hb = Simd.bytes(data, high + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector l = Simd.widen(lb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        IntVector u = Simd.widen(hb, p).lanewise(VectorOperators.LSHR, pair).and(3);
-                        IntVector q = l.or(u.lanewise(VectorOperators.LSHL, 4)).sub(32);
-                        Simd.toFloat(q).intoArray(values, valuesOffset + b * BLOCK + 16 * s + g + p * Simd.LANES);
+                        int i = valuesOffset + b * BLOCK + 16 * s + g + p * Simd.LANES;
+                        weights(lb, hb, p, nibble, pair).intoArray(values, i);
                     }
                 }
                 scales[blockOffset + 16 * b + s] = d * scale(data, o + 192 + s);
