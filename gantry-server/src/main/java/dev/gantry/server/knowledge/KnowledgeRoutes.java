@@ -12,14 +12,11 @@ import dev.gantry.knowledge.KnowledgeException;
 import dev.gantry.server.ServerConfig;
 import dev.gantry.server.models.ModelRegistry;
 import dev.gantry.server.openai.ApiException;
-import io.helidon.http.HeaderNames;
+import dev.gantry.server.openai.ApiResponses;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -113,7 +110,7 @@ public final class KnowledgeRoutes {
     private Handler guarded(Endpoint endpoint) {
         return (req, res) -> {
             try {
-                Optional<String> key = authorize(req);
+                Optional<String> key = ApiResponses.authorize(req, config.apiKey());
                 if (draining.getAsBoolean()) {
                     throw ApiException.unavailable("the server is shutting down");
                 }
@@ -142,25 +139,6 @@ public final class KnowledgeRoutes {
         };
     }
 
-    /** The bearer token the request presented, checked against the server's key when it has one. */
-    private Optional<String> authorize(ServerRequest req) {
-        Optional<String> given = req.headers().first(HeaderNames.AUTHORIZATION)
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).trim());
-        if (config.apiKey() == null) {
-            return given;
-        }
-        if (given.isEmpty()) {
-            throw ApiException.unauthorized("missing API key: send the header 'Authorization: Bearer <key>'");
-        }
-        // Constant-time, so the key cannot be guessed byte by byte from response times.
-        if (!MessageDigest.isEqual(given.get().getBytes(StandardCharsets.UTF_8),
-                config.apiKey().getBytes(StandardCharsets.UTF_8))) {
-            throw ApiException.unauthorized("incorrect API key provided");
-        }
-        return given;
-    }
-
     /** The hub's reasons onto OpenAI errors; another tenant's collection is simply not found. */
     static ApiException toApi(KnowledgeException e) {
         String message = e.getMessage();
@@ -174,31 +152,15 @@ public final class KnowledgeRoutes {
     }
 
     private Handler methodNotAllowed(String allowed) {
-        return (req, res) -> {
-            res.header(HeaderNames.ALLOW, allowed);
-            sendError(res, new ApiException(405, "invalid_request_error", req.prologue().method().text() + " is not"
-                    + " allowed on " + req.path().path() + "; use " + allowed, null, "method_not_allowed", null));
-        };
+        return ApiResponses.methodNotAllowed(allowed, mapper);
     }
 
     void sendJson(ServerResponse res, int status, Object body) throws IOException {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(mapper.writeValueAsBytes(body));
+        ApiResponses.sendJson(res, mapper, status, body);
     }
 
     /** Writes an error body unless the response is already going out (streams report errors as events). */
     void sendError(ServerResponse res, ApiException e) {
-        if (res.isSent()) {
-            return;
-        }
-        try {
-            if (e.retryAfterSeconds() != null) {
-                res.header(HeaderNames.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
-            }
-            sendJson(res, e.status(), e.body());
-        } catch (IOException | RuntimeException io) {
-            LOG.log(Level.FINE, "could not send an error response", io);
-        }
+        ApiResponses.sendError(res, mapper, e);
     }
 }

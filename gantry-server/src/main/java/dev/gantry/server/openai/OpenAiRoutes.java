@@ -11,14 +11,11 @@ import dev.gantry.server.ServerConfig;
 import dev.gantry.server.models.ModelLease;
 import dev.gantry.server.models.ModelRegistry;
 import dev.gantry.server.observe.RequestLog;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -99,11 +96,7 @@ public final class OpenAiRoutes {
     }
 
     private Handler methodNotAllowed(String allowed) {
-        return (req, res) -> {
-            res.header(HeaderNames.ALLOW, allowed);
-            sendError(res, new ApiException(405, "invalid_request_error", req.prologue().method().text() + " is not"
-                    + " allowed on " + req.path().path() + "; use " + allowed, null, "method_not_allowed", null));
-        };
+        return ApiResponses.methodNotAllowed(allowed, mapper);
     }
 
     private interface RawEndpoint {
@@ -141,7 +134,7 @@ public final class OpenAiRoutes {
     private Handler guarded(RawEndpoint endpoint) {
         return (req, res) -> {
             try {
-                authorize(req);
+                ApiResponses.authorize(req, config.apiKey());
                 if (draining.getAsBoolean()) {
                     throw ApiException.unavailable("the server is shutting down");
                 }
@@ -160,43 +153,16 @@ public final class OpenAiRoutes {
         };
     }
 
-    private void authorize(ServerRequest req) {
-        if (config.apiKey() == null) {
-            return;
-        }
-        String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("missing API key: send the header 'Authorization: Bearer <key>'");
-        }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant-time, so the key cannot be guessed byte by byte from response times.
-        if (!MessageDigest.isEqual(given, config.apiKey().getBytes(StandardCharsets.UTF_8))) {
-            throw ApiException.unauthorized("incorrect API key provided");
-        }
-    }
-
     private byte[] readBody(ServerRequest req) throws IOException {
         return RequestBody.read(req, config.maxBodyBytes());
     }
 
     void sendJson(ServerResponse res, int status, Object body) throws IOException {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(mapper.writeValueAsBytes(body));
+        ApiResponses.sendJson(res, mapper, status, body);
     }
 
     /** Writes an error body unless the response is already going out (streams report errors as events). */
     public void sendError(ServerResponse res, ApiException e) {
-        if (res.isSent()) {
-            return;
-        }
-        try {
-            if (e.retryAfterSeconds() != null) {
-                res.header(HeaderNames.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
-            }
-            sendJson(res, e.status(), e.body());
-        } catch (IOException | RuntimeException io) {
-            LOG.log(Level.FINE, "could not send an error response", io);
-        }
+        ApiResponses.sendError(res, mapper, e);
     }
 }
