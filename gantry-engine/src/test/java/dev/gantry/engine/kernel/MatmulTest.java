@@ -42,18 +42,20 @@ class MatmulTest {
         Random rnd = new Random(type.ordinal());
         int rows = 37;
         int cols = 512;
-        int tokens = 23;
         Tensor w = random(type, rows, cols, rnd);
-        float[] x = floats(tokens * cols, rnd);
-        try (ComputePool pool = new ComputePool(2)) {
-            float[] batch = new float[tokens * rows];
-            Matmul.apply(pool, w, x, tokens, batch);
-            for (int t = 0; t < tokens; t++) {
-                float[] alone = new float[rows];
-                float[] xt = Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
-                Matmul.apply(pool, w, xt, 1, alone);
-                for (int r = 0; r < rows; r++) {
-                    assertThat(batch[t * rows + r]).as("token %d row %d", t, r).isEqualTo(alone[r]);
+        // 7 tokens go through the formats' tile kernels, 23 through weight panels
+        for (int tokens : new int[] {7, 23}) {
+            float[] x = floats(tokens * cols, rnd);
+            try (ComputePool pool = new ComputePool(2)) {
+                float[] batch = new float[tokens * rows];
+                Matmul.apply(pool, w, x, tokens, batch);
+                for (int t = 0; t < tokens; t++) {
+                    float[] alone = new float[rows];
+                    float[] xt = Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
+                    Matmul.apply(pool, w, xt, 1, alone);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(batch[t * rows + r]).as("%d tokens: token %d row %d", tokens, t, r).isEqualTo(alone[r]);
+                    }
                 }
             }
         }
