@@ -24,8 +24,10 @@ import java.nio.ByteOrder;
 final class PagedAttention {
 
     private static final WeightFormat HALF_DOT = WeightFormat.of(GgmlType.F16);
-    /** Tokens of a run whose scores are held at once: (16 x group) rows of the run's length. */
+    /** Tokens of a run whose scores are held at once: (16 x group) rows of the run's length, at most. */
     private static final int RUN_TILE = 16;
+    /** The most floats a run's key panel or score tile may take: 16 MiB each. */
+    private static final long RUN_FLOATS = 4L << 20;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final KvBlockStorage kv;
@@ -146,8 +148,9 @@ final class PagedAttention {
             rowOffsets[p] = kv.keyOffset(slots[p]) + kElement;
         }
         keyPanel.load(HALF_DOT, keys, rowOffsets, n, headDim);
-        for (int t0 = 0; t0 < count; t0 += RUN_TILE) {
-            runTile(t0, Math.min(count, t0 + RUN_TILE), firstPos, window, lo, n, firstHead, kvHead, scale, softCap,
+        int tile = tileTokens(n);
+        for (int t0 = 0; t0 < count; t0 += tile) {
+            runTile(t0, Math.min(count, t0 + tile), firstPos, window, lo, n, firstHead, kvHead, scale, softCap,
                     out, outOff, outStride);
         }
     }
@@ -197,8 +200,13 @@ final class PagedAttention {
         }
     }
 
+    /** Tokens a score tile holds over {@code n} positions, within {@link #RUN_FLOATS}. */
+    private int tileTokens(int n) {
+        return (int) Math.max(1, Math.min(RUN_TILE, RUN_FLOATS / ((long) group * n)));
+    }
+
     private void ensureRun(int n, int count) {
-        int rowsQ = Math.min(count, RUN_TILE) * group;
+        int rowsQ = Math.min(count, tileTokens(n)) * group;
         if (slots.length < n) {
             slots = new int[Math.max(n, slots.length * 2)];
         }
@@ -216,9 +224,13 @@ final class PagedAttention {
         }
     }
 
-    /** Whether {@link #run} serves this cache (an F16 one). */
-    boolean runs() {
-        return f16;
+    /**
+     * Whether {@link #run} serves a run over {@code positions} cached positions: an F16 cache, and a run whose key
+     * panel and score tile stay within {@link #RUN_FLOATS} (longer contexts attend token by token, in constant
+     * memory).
+     */
+    boolean runs(int positions) {
+        return f16 && (long) positions * headDim <= RUN_FLOATS && (long) positions * group <= RUN_FLOATS;
     }
 
     /**

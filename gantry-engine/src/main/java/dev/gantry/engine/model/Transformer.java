@@ -195,7 +195,7 @@ public final class Transformer {
                 int count = runStart[r + 1] - first;
                 int pos = batch.positions()[first];
                 int[] table = batch.blockTables()[batch.sequenceOf()[first]];
-                if (count > 1 && attention.runs()) {
+                if (count > 1 && attention.runs(pos + count)) {
                     attention.run(s.q, first * c.qDim(), c.qDim(), count, pos, window, g * group, g, table, scale, cap,
                             s.att, first * heads * vd, heads * vd);
                     continue;
