@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -74,9 +73,8 @@ public final class Q4_K implements WeightFormat, Quantizer {
                 for (int g = 0; g < 32; g += Simd.B.length()) {
                     ByteVector qb = Simd.bytes(data, qs + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
                         FloatVector xv = Simd.x(x, xs + g + p * Simd.LANES);
-                        sum = Simd.toFloat(q).fma(xv, sum);
+                        sum = weights(qb, p, nibble).fma(xv, sum);
                         xsum = xsum.add(xv);
                     }
                 }
@@ -99,24 +97,24 @@ public final class Q4_K implements WeightFormat, Quantizer {
         int nb = GgmlType.Q4_K.blockCount(n);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o);
-            float dmin = Simd.f16(data, o + 2);
-            long sc = ScaleMinK4.unpack(data, o + 4, false);
-            long mn = ScaleMinK4.unpack(data, o + 4, true);
+            ScaleMinK4.factors(data, o, scales, mins, blockOffset + 8 * b);
             for (int s = 0; s < 8; s++) {
                 long qs = o + 16 + 32 * (s >> 1);
                 int nibble = 4 * (s & 1);
                 for (int g = 0; g < 32; g += Simd.B.length()) {
                     ByteVector qb = Simd.bytes(data, qs + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        Simd.toFloat(q).intoArray(values, valuesOffset + b * BLOCK + 32 * s + g + p * Simd.LANES);
+                        int i = valuesOffset + b * BLOCK + 32 * s + g + p * Simd.LANES;
+                        weights(qb, p, nibble).intoArray(values, i);
                     }
                 }
-                scales[blockOffset + 8 * b + s] = d * (int) ((sc >>> (8 * s)) & 0xFF);
-                mins[blockOffset + 8 * b + s] = dmin * (int) ((mn >>> (8 * s)) & 0xFF);
             }
         }
+    }
+
+    /** Part {@code p} of a group's quants, as floats: the four bits of {@code qb} at {@code nibble}. */
+    private static FloatVector weights(ByteVector qb, int p, int nibble) {
+        return Simd.toFloat(Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF));
     }
 
     /**
@@ -154,8 +152,7 @@ public final class Q4_K implements WeightFormat, Quantizer {
                 for (int g = 0; g < 32; g += Simd.B.length()) {
                     ByteVector qb = Simd.bytes(data, qs + g);
                     for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, nibble).and(0xF);
-                        FloatVector w = Simd.toFloat(q);
+                        FloatVector w = weights(qb, p, nibble);
                         int i = xs + g + p * Simd.LANES;
                         FloatVector v0 = Simd.x(x, x0 + i);
                         FloatVector v1 = Simd.x(x, x1 + i);

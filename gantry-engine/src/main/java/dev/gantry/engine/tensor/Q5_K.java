@@ -103,10 +103,7 @@ public final class Q5_K implements WeightFormat, Quantizer {
         int nb = GgmlType.Q5_K.blockCount(n);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o);
-            float dmin = Simd.f16(data, o + 2);
-            long sc = ScaleMinK4.unpack(data, o + 4, false);
-            long mn = ScaleMinK4.unpack(data, o + 4, true);
+            ScaleMinK4.factors(data, o, scales, mins, blockOffset + 8 * b);
             for (int s = 0; s < 8; s++) {
                 long qs = o + 48 + 32 * (s >> 1);
                 int nibble = 4 * (s & 1);
@@ -118,8 +115,6 @@ public final class Q5_K implements WeightFormat, Quantizer {
                         weights(qb, hb, p, nibble, s).intoArray(values, i);
                     }
                 }
-                scales[blockOffset + 8 * b + s] = d * (int) ((sc >>> (8 * s)) & 0xFF);
-                mins[blockOffset + 8 * b + s] = dmin * (int) ((mn >>> (8 * s)) & 0xFF);
             }
         }
     }

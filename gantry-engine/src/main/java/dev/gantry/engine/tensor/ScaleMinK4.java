@@ -55,6 +55,22 @@ final class ScaleMinK4 {
         return (low & 0xFFFF_FFFFL) | ((long) high << 32);
     }
 
+    /**
+     * The eight sub-block factors of a Q4_K or Q5_K super-block whose header ({@code d}, {@code dmin}, then the 12
+     * packed bytes) starts at {@code header}: {@code d * scale_j} into {@code scales[at + j]} and {@code dmin * min_j}
+     * into {@code mins[at + j]}, the products those formats' dot kernels multiply by (panel layouts).
+     */
+    static void factors(MemorySegment data, long header, float[] scales, float[] mins, int at) {
+        float d = Simd.f16(data, header);
+        float dmin = Simd.f16(data, header + 2);
+        long sc = unpack(data, header + 4, false);
+        long mn = unpack(data, header + 4, true);
+        for (int j = 0; j < 8; j++) {
+            scales[at + j] = d * (int) ((sc >>> (8 * j)) & 0xFF);
+            mins[at + j] = dmin * (int) ((mn >>> (8 * j)) & 0xFF);
+        }
+    }
+
     /** Packs eight 6-bit scales and mins into 12 bytes at {@code scales}, as ggml's K quantizers do. */
     static void pack(int[] ls, int[] lm, MemorySegment data, long scales) {
         byte[] s = new byte[12];
