@@ -72,7 +72,7 @@ final class PagedAttention {
         for (int g = 0; g < group; g++) {
             int src = qOff + (firstHead + g) * headDim;
             for (int i = 0; i < headDim; i++) {
-                query[g * headDim + i] = Float.float16ToFloat(Float.floatToFloat16(q[src + i]));
+                query[g * headDim + i] = half(q[src + i]);
             }
         }
         int n = to - from + 1;
@@ -93,11 +93,7 @@ final class PagedAttention {
                 // F16 keys: the half-precision dot kernel reads the cache row in place (ggml_vec_dot_f16's job)
                 float dot = f16 ? HALF_DOT.dot(keys, offset, query, g * headDim, headDim)
                         : rowDot(query, g * headDim, headDim);
-                float s = dot * scale;
-                if (softCap > 0) {
-                    s = softCap * (float) Math.tanh(s / softCap);
-                }
-                scores[g * n + p - from] = s;
+                scores[g * n + p - from] = logit(dot, scale, softCap);
             }
         }
         java.util.Arrays.fill(acc, 0, group * valueDim, 0);
@@ -109,7 +105,7 @@ final class PagedAttention {
             long offset = kv.valueOffset(slots[p - from]) + vElement;
             decode(values, offset, valueDim);
             for (int g = 0; g < group; g++) {
-                float w = Float.float16ToFloat(Float.floatToFloat16(scores[g * n + p - from]));
+                float w = half(scores[g * n + p - from]);
                 Axpy.apply(w, row, 0, acc, g * valueDim, valueDim);
             }
         }
@@ -139,7 +135,7 @@ final class PagedAttention {
                 int src = qOff + i * qStride + (firstHead + g) * headDim;
                 int dst = (i * group + g) * headDim;
                 for (int j = 0; j < headDim; j++) {
-                    queries[dst + j] = Float.float16ToFloat(Float.floatToFloat16(q[src + j]));
+                    queries[dst + j] = half(q[src + j]);
                 }
             }
         }
@@ -166,11 +162,7 @@ final class PagedAttention {
             for (int g = 0; g < group; g++) {
                 int row = ((i - t0) * group + g) * n;
                 for (int p = from; p <= pos; p++) {
-                    float sc = scores[row + p - lo] * scale;
-                    if (softCap > 0) {
-                        sc = softCap * (float) Math.tanh(sc / softCap);
-                    }
-                    scores[row + p - lo] = sc;
+                    scores[row + p - lo] = logit(scores[row + p - lo], scale, softCap);
                 }
                 Softmax.apply(scores, row + from - lo, pos - from + 1);
             }
@@ -187,7 +179,7 @@ final class PagedAttention {
             for (int i = first; i <= last; i++) {
                 for (int g = 0; g < group; g++) {
                     int r = (i - t0) * group + g;
-                    float w = Float.float16ToFloat(Float.floatToFloat16(scores[r * n + p - lo]));
+                    float w = half(scores[r * n + p - lo]);
                     Axpy.apply(w, row, 0, runAcc, r * valueDim, valueDim);
                 }
             }
@@ -231,6 +223,17 @@ final class PagedAttention {
      */
     boolean runs(int positions) {
         return f16 && (long) positions * headDim <= RUN_FLOATS && (long) positions * group <= RUN_FLOATS;
+    }
+
+    /** {@code x} rounded to half precision, as ggml converts a product's input to the F16 cache's type. */
+    private static float half(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
+    }
+
+    /** A scaled score, soft-capped when {@code softCap > 0} (Gemma 2's {@code attn_logit_softcapping}). */
+    private static float logit(float dot, float scale, float softCap) {
+        float s = dot * scale;
+        return softCap > 0 ? softCap * (float) Math.tanh(s / softCap) : s;
     }
 
     /**
