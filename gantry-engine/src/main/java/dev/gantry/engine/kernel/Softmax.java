@@ -1,12 +1,11 @@
 package dev.gantry.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Numerically stable softmax in place: the exponentials a vector at a time (the JDK's vector math library), their
- * sum in double, one element after another, so the normalisation does not depend on the vector width.
+ * Numerically stable softmax in place: the exponentials a vector at a time with ggml's {@link Expf}, their sum in
+ * double, one element after another, so the normalisation does not depend on the vector width.
  */
 public final class Softmax {
 
@@ -24,10 +23,10 @@ public final class Softmax {
         int i = 0;
         FloatVector vmax = FloatVector.broadcast(F, max);
         for (; i <= n - F.length(); i += F.length()) {
-            FloatVector.fromArray(F, x, off + i).sub(vmax).lanewise(VectorOperators.EXP).intoArray(x, off + i);
+            Expf.exp(FloatVector.fromArray(F, x, off + i).sub(vmax)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
-            x[off + i] = (float) Math.exp(x[off + i] - max);
+            x[off + i] = Expf.exp(x[off + i] - max);
         }
         double sum = 0;
         for (int j = 0; j < n; j++) {
