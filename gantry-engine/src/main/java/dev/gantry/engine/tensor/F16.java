@@ -33,17 +33,29 @@ public final class F16 implements WeightFormat, Quantizer {
         }
     }
 
+    /**
+     * One accumulator of {@link Simd#WIDE} lanes (the conversion, not the FMA latency, bounds this loop, and a small
+     * body leaves the tile kernels below room within C2's inlining budget), as parts where vectors are narrower.
+     */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         GgmlType.F16.blockCount(n);
-        // one accumulator: the conversion, not the FMA latency, bounds this loop, and a small body leaves the tile
-        // kernels below room within C2's inlining budget
-        FloatVector acc = FloatVector.zero(Simd.F);
+        FloatVector p0 = FloatVector.zero(Simd.F);
+        FloatVector p1 = p0;
+        FloatVector p2 = p0;
+        FloatVector p3 = p0;
         int i = 0;
-        for (; i <= n - Simd.LANES; i += Simd.LANES) {
-            acc = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), acc);
+        for (; i <= n - Simd.WIDE; i += Simd.WIDE) {
+            p0 = load(data, offset + 2L * i).fma(Simd.x(x, xOffset + i), p0);
+            if (Simd.WIDE_PARTS > 1) {
+                p1 = load(data, offset + 2L * (i + Simd.LANES)).fma(Simd.x(x, xOffset + i + Simd.LANES), p1);
+            }
+            if (Simd.WIDE_PARTS > 2) {
+                p2 = load(data, offset + 2L * (i + 2 * Simd.LANES)).fma(Simd.x(x, xOffset + i + 2 * Simd.LANES), p2);
+                p3 = load(data, offset + 2L * (i + 3 * Simd.LANES)).fma(Simd.x(x, xOffset + i + 3 * Simd.LANES), p3);
+            }
         }
-        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc));
+        return tail(data, offset, x, xOffset, i, n, Simd.sumWide(p0, p1, p2, p3));
     }
 
     /**
@@ -88,14 +100,36 @@ public final class F16 implements WeightFormat, Quantizer {
         int x1 = x0 + xStride;
         FloatVector a0 = FloatVector.zero(Simd.F);
         FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
         int i = 0;
-        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+        for (; i <= n - Simd.WIDE; i += Simd.WIDE) {
             FloatVector w = load(data, offset + 2L * i);
             a0 = w.fma(Simd.x(x, x0 + i), a0);
-            a1 = w.fma(Simd.x(x, x1 + i), a1);
+            b0 = w.fma(Simd.x(x, x1 + i), b0);
+            if (Simd.WIDE_PARTS > 1) {
+                int j = i + Simd.LANES;
+                w = load(data, offset + 2L * j);
+                a1 = w.fma(Simd.x(x, x0 + j), a1);
+                b1 = w.fma(Simd.x(x, x1 + j), b1);
+            }
+            if (Simd.WIDE_PARTS > 2) {
+                int j = i + 2 * Simd.LANES;
+                w = load(data, offset + 2L * j);
+                a2 = w.fma(Simd.x(x, x0 + j), a2);
+                b2 = w.fma(Simd.x(x, x1 + j), b2);
+                j += Simd.LANES;
+                w = load(data, offset + 2L * j);
+                a3 = w.fma(Simd.x(x, x0 + j), a3);
+                b3 = w.fma(Simd.x(x, x1 + j), b3);
+            }
         }
-        out[o0] = tail(data, offset, x, x0, i, n, Simd.sum(a0));
-        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sum(a1));
+        out[o0] = tail(data, offset, x, x0, i, n, Simd.sumWide(a0, a1, a2, a3));
+        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sumWide(b0, b1, b2, b3));
     }
 
     /** {@link Simd#LANES} halves at a byte offset, as floats. */

@@ -42,6 +42,14 @@ final class Simd {
     static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
 
     static final int LANES = F.length();
+    /**
+     * The lanes of the widest vector we run (512 bits). F16 products accumulate in this many lanes on every machine,
+     * as {@link #WIDE_PARTS} vectors of {@link #LANES} where vectors are narrower, and reduce by {@link #sumWide}: a
+     * dot product is then the same float on AVX2 and on AVX-512, and that float is the order of llama.cpp's AVX-512
+     * F16 kernels (llamafile's tinyBLAS: one 16-lane accumulator per output, {@code _mm512_reduce_add_ps}).
+     */
+    static final int WIDE = 16;
+    static final int WIDE_PARTS = WIDE / Math.min(16, F.length());
     /** Int vectors of {@link #LANES} lanes in one {@link #B} load. */
     static final int PARTS = B.length() / LANES;
     /** Float vectors of {@link #LANES} lanes in one {@link #B16} load. */
@@ -138,6 +146,33 @@ final class Simd {
             return ((a[o] + a[o + 4]) + (a[o + 2] + a[o + 6])) + ((a[o + 1] + a[o + 5]) + (a[o + 3] + a[o + 7]));
         }
         return (a[o] + a[o + 2]) + (a[o + 1] + a[o + 3]);
+    }
+
+    /**
+     * The sum of {@link #WIDE} virtual lanes held as {@link #WIDE_PARTS} vectors (lane j of the virtual vector is lane
+     * {@code j % LANES} of part {@code j / LANES}; unused parts are zero): the 16-lane tree, whose first steps add
+     * whole parts when vectors are narrower.
+     */
+    static float sumWide(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
+        FloatVector a = p0;
+        FloatVector b = p1;
+        if (LANES == 4) {
+            a = a.add(p2);
+            b = b.add(p3);
+        }
+        if (LANES <= 8) {
+            a = a.add(b);
+        }
+        return sum(a);
+    }
+
+    /** {@link #sumWide} of the 16 virtual lanes stored at {@code a[offset..offset + 16)}; they may be overwritten. */
+    static float sumWide(float[] a, int offset) {
+        int o = offset;
+        for (int i = o; i < o + 8; i++) {
+            a[i] += a[i + 8];
+        }
+        return ((a[o] + a[o + 4]) + (a[o + 2] + a[o + 6])) + ((a[o + 1] + a[o + 5]) + (a[o + 3] + a[o + 7]));
     }
 
     private static final VectorShuffle<Float> SWAP_8 = swap(8);

@@ -28,7 +28,7 @@ public final class WeightPanel {
     /** For layouts with mins: each token's per-block activation sums, one vector of lanes per block. */
     private float[] blockSums = new float[0];
     /** A kernel's accumulators, stored for their fixed-order lane sums ({@link Simd#sum(float[], int)}). */
-    private final float[] lanes = new float[12 * LANES];
+    private final float[] lanes = new float[12 * Simd.WIDE];
     private PanelLayout layout;
     private int rows;
     private int n;
@@ -144,7 +144,12 @@ public final class WeightPanel {
      * lane sum, then the row's elements from {@code from} on, one by one.
      */
     private void finish(Tile tile, int r, int t, int k, int from) {
-        float s = Simd.sum(lanes, k * LANES);
+        finish(tile, r, t, Simd.sum(lanes, k * LANES), from);
+    }
+
+    /** {@code sum} plus the products of elements {@code [from, n)} one by one, the dot's tail, into the output. */
+    private void finish(Tile tile, int r, int t, float sum, int from) {
+        float s = sum;
         if (from < n) {
             float[] x = tile.x();
             int x0 = tile.xRow(t);
@@ -279,51 +284,57 @@ public final class WeightPanel {
         FloatVector.fromArray(Simd.F, lanes, 5 * LANES).sub(m12).intoArray(lanes, 5 * LANES);
     }
 
-    /** Rows r0, r1 times tokens t..t+3, as {@link F16#dot}. */
+    /**
+     * Rows r0, r1 times tokens t..t+3, as {@link F16#dot}: one accumulator of {@link Simd#WIDE} lanes per result,
+     * built one part of {@link #LANES} lanes per pass where vectors are narrower, and stored as the wide vector.
+     */
     private void oneAccumulator(Tile tile, int r0, int r1, int t) {
         float[] x = tile.x();
         int xa = tile.xRow(t);
         int xb = tile.xRow(t + 1);
         int xc = tile.xRow(t + 2);
         int xd = tile.xRow(t + 3);
-        int w0 = r0 * n;
-        int w1 = r1 * n;
         float[] v = values;
-        FloatVector a00 = FloatVector.zero(Simd.F);
-        FloatVector a01 = a00;
-        FloatVector a02 = a00;
-        FloatVector a03 = a00;
-        FloatVector a10 = a00;
-        FloatVector a11 = a00;
-        FloatVector a12 = a00;
-        FloatVector a13 = a00;
-        int i = 0;
-        for (; i <= n - LANES; i += LANES) {
-            FloatVector wa = FloatVector.fromArray(Simd.F, v, w0 + i);
-            FloatVector wb = FloatVector.fromArray(Simd.F, v, w1 + i);
-            FloatVector x0 = FloatVector.fromArray(Simd.F, x, xa + i);
-            a00 = wa.fma(x0, a00);
-            a10 = wb.fma(x0, a10);
-            FloatVector x1 = FloatVector.fromArray(Simd.F, x, xb + i);
-            a01 = wa.fma(x1, a01);
-            a11 = wb.fma(x1, a11);
-            FloatVector x2 = FloatVector.fromArray(Simd.F, x, xc + i);
-            a02 = wa.fma(x2, a02);
-            a12 = wb.fma(x2, a12);
-            FloatVector x3 = FloatVector.fromArray(Simd.F, x, xd + i);
-            a03 = wa.fma(x3, a03);
-            a13 = wb.fma(x3, a13);
+        int end = n - n % Simd.WIDE;
+        for (int part = 0; part < Simd.WIDE_PARTS; part++) {
+            int p = part * LANES;
+            int w0 = r0 * n + p;
+            int w1 = r1 * n + p;
+            FloatVector a00 = FloatVector.zero(Simd.F);
+            FloatVector a01 = a00;
+            FloatVector a02 = a00;
+            FloatVector a03 = a00;
+            FloatVector a10 = a00;
+            FloatVector a11 = a00;
+            FloatVector a12 = a00;
+            FloatVector a13 = a00;
+            for (int i = 0; i < end; i += Simd.WIDE) {
+                FloatVector wa = FloatVector.fromArray(Simd.F, v, w0 + i);
+                FloatVector wb = FloatVector.fromArray(Simd.F, v, w1 + i);
+                FloatVector x0 = FloatVector.fromArray(Simd.F, x, xa + p + i);
+                a00 = wa.fma(x0, a00);
+                a10 = wb.fma(x0, a10);
+                FloatVector x1 = FloatVector.fromArray(Simd.F, x, xb + p + i);
+                a01 = wa.fma(x1, a01);
+                a11 = wb.fma(x1, a11);
+                FloatVector x2 = FloatVector.fromArray(Simd.F, x, xc + p + i);
+                a02 = wa.fma(x2, a02);
+                a12 = wb.fma(x2, a12);
+                FloatVector x3 = FloatVector.fromArray(Simd.F, x, xd + p + i);
+                a03 = wa.fma(x3, a03);
+                a13 = wb.fma(x3, a13);
+            }
+            a00.intoArray(lanes, p);
+            a01.intoArray(lanes, Simd.WIDE + p);
+            a02.intoArray(lanes, 2 * Simd.WIDE + p);
+            a03.intoArray(lanes, 3 * Simd.WIDE + p);
+            a10.intoArray(lanes, 4 * Simd.WIDE + p);
+            a11.intoArray(lanes, 5 * Simd.WIDE + p);
+            a12.intoArray(lanes, 6 * Simd.WIDE + p);
+            a13.intoArray(lanes, 7 * Simd.WIDE + p);
         }
-        a00.intoArray(lanes, 0);
-        a01.intoArray(lanes, LANES);
-        a02.intoArray(lanes, 2 * LANES);
-        a03.intoArray(lanes, 3 * LANES);
-        a10.intoArray(lanes, 4 * LANES);
-        a11.intoArray(lanes, 5 * LANES);
-        a12.intoArray(lanes, 6 * LANES);
-        a13.intoArray(lanes, 7 * LANES);
         for (int k = 0; k < 8; k++) {
-            finish(tile, k < 4 ? r0 : r1, t + k % 4, k, i);
+            finish(tile, k < 4 ? r0 : r1, t + k % 4, Simd.sumWide(lanes, k * Simd.WIDE), end);
         }
     }
 

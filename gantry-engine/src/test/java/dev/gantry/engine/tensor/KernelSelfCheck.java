@@ -48,7 +48,29 @@ final class KernelSelfCheck {
             failures += unitVectors(f, data, 0, n);
         }
         System.out.println("lanes=" + Simd.LANES + " failures=" + failures);
+        System.out.println("f16-fingerprint=" + f16Fingerprint());
         System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /**
+     * A hash of the exact bits of F16 dot products over fixed data, rows of lengths around and between vector
+     * steps: F16 accumulates in {@link Simd#WIDE} lanes on every machine, so every width must print the same value.
+     * (The panel kernel is checked against the dot bit for bit at each width above.)
+     */
+    static long f16Fingerprint() {
+        WeightFormat f = WeightFormat.of(GgmlType.F16);
+        Random rnd = new Random(2024);
+        long hash = 17;
+        for (int n : new int[] {7, 16, 40, 64, 100, 2048, 4099}) {
+            MemorySegment data = RandomBlocks.of(GgmlType.F16, n, 0, rnd);
+            float[] x = RandomBlocks.floats(3 * n, rnd);
+            float[] out = new float[3];
+            f.dotTokens(data, 0, x, 0, n, 3, n, out, 0, 1);
+            for (float v : new float[] {f.dot(data, 0, x, 0, n), out[0], out[1], out[2]}) {
+                hash = hash * 31 + Float.floatToRawIntBits(v);
+            }
+        }
+        return hash;
     }
 
     private static int check(WeightFormat f, MemorySegment data, long offset, float[] x, int xOffset, int n, int calls) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The kernels are written for any lane count (4, 8 or 16 floats); this machine's JVM picks one. Capping the JIT's
  * vector size runs them at 128 bits too (the width of NEON, and of SSE), in a child JVM. Wider than the machine
- * cannot be tested here: 512-bit code paths share the same generic loops.
+ * cannot be tested here: 512-bit code paths share the same generic loops. F16 products, which accumulate in 16 lanes
+ * whatever the width, must come out bit for bit the same in both JVMs.
  */
 class VectorWidthTest {
 
@@ -29,6 +30,8 @@ class VectorWidthTest {
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(done).as("child JVM finished within 300 s").isTrue();
         assertThat(output).contains("lanes=4 failures=0");
+        assertThat(output).as("F16 dot products at 128 bits are bit-identical to this machine's " + Simd.LANES + " lanes")
+                .contains("f16-fingerprint=" + KernelSelfCheck.f16Fingerprint());
         assertThat(child.exitValue()).as(output).isZero();
     }
 }
