@@ -78,33 +78,35 @@ public final class Q6_K implements WeightFormat, Quantizer {
         int x1 = x0 + xStride;
         FloatVector a0 = FloatVector.zero(Simd.F);
         FloatVector a1 = a0;
+        float[] scales = new float[16];
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o + 208);
-            for (int s = 0; s < 16; s++) {
-                int h = s >> 3;
-                int k = (s >> 1) & 3;
-                int t = s & 1;
-                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
-                long high = o + 128 + 32 * h + 16 * t;
-                int nibble = 4 * (k >> 1);
-                int pair = 2 * k;
-                int xs = b * BLOCK + 16 * s;
-                FloatVector s0 = FloatVector.zero(Simd.F);
-                FloatVector s1 = s0;
-                for (int g = 0; g < 16; g += Simd.B.length()) {
-                    ByteVector lb = Simd.bytes(data, low + g);
-                    ByteVector hb = Simd.bytes(data, high + g);
-                    for (int p = 0; p < Simd.PARTS; p++) {
-                        FloatVector w = weights(lb, hb, p, nibble, pair);
-                        int i = xs + g + p * Simd.LANES;
-                        s0 = w.fma(Simd.x(x, x0 + i), s0);
-                        s1 = w.fma(Simd.x(x, x1 + i), s1);
+            blockScales(data, o, scales, 0);
+            for (int h = 0; h < 2; h++) {
+                long high = o + 128 + 32 * h;
+                for (int k = 0; k < 4; k++) {
+                    long low = o + 64 * h + 32 * (k & 1);
+                    int nibble = 4 * (k >> 1);
+                    int pair = 2 * k;
+                    for (int t = 0; t < 2; t++) {
+                        int xs = b * BLOCK + 128 * h + 32 * k + 16 * t;
+                        FloatVector s0 = FloatVector.zero(Simd.F);
+                        FloatVector s1 = s0;
+                        for (int g = 0; g < 16; g += Simd.B.length()) {
+                            ByteVector lb = Simd.bytes(data, low + 16 * t + g);
+                            ByteVector hb = Simd.bytes(data, high + 16 * t + g);
+                            for (int p = 0; p < Simd.PARTS; p++) {
+                                FloatVector w = weights(lb, hb, p, nibble, pair);
+                                int i = xs + g + p * Simd.LANES;
+                                s0 = w.fma(Simd.x(x, x0 + i), s0);
+                                s1 = w.fma(Simd.x(x, x1 + i), s1);
+                            }
+                        }
+                        FloatVector scale = Simd.splat(scales[8 * h + 2 * k + t]);
+                        a0 = s0.fma(scale, a0);
+                        a1 = s1.fma(scale, a1);
                     }
                 }
-                FloatVector scale = Simd.splat(d * scale(data, o + 192 + s));
-                a0 = s0.fma(scale, a0);
-                a1 = s1.fma(scale, a1);
             }
         }
         out[o0] = Simd.sum(a0);
@@ -125,36 +127,51 @@ public final class Q6_K implements WeightFormat, Quantizer {
         return data.get(ValueLayout.JAVA_BYTE, at);
     }
 
+    /**
+     * Sub-blocks in weight order, s = 8h + 2k + t for half h, quarter k (q1..q4 of the class comment) and 16-weight
+     * slice t: nested loops of constant trip counts that C2 unrolls, so shift counts and offsets become constants.
+     * The sixteen {@code d * scales[s]} are converted in one vector step per block.
+     */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         int nb = GgmlType.Q6_K.blockCount(n);
         FloatVector acc = FloatVector.zero(Simd.F);
+        float[] scales = new float[16];
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o + 208);
-            // sub-block s = 8h + 2k + t: weights 128h + 32k + 16t + (0..15), see the class comment (k = 0..3 is
-            // q1..q4); one uniform loop keeps the compiled kernel small enough for C2 to inline every vector call
-            for (int s = 0; s < 16; s++) {
-                int h = s >> 3;
-                int k = (s >> 1) & 3;
-                int t = s & 1;
-                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
-                long high = o + 128 + 32 * h + 16 * t;
-                int nibble = 4 * (k >> 1);
-                int pair = 2 * k;
-                int xs = xOffset + b * BLOCK + 16 * s;
-                FloatVector sum = FloatVector.zero(Simd.F);
-                for (int g = 0; g < 16; g += Simd.B.length()) {
-                    ByteVector lb = Simd.bytes(data, low + g);
-                    ByteVector hb = Simd.bytes(data, high + g);
-                    for (int p = 0; p < Simd.PARTS; p++) {
-                        sum = weights(lb, hb, p, nibble, pair).fma(Simd.x(x, xs + g + p * Simd.LANES), sum);
+            blockScales(data, o, scales, 0);
+            for (int h = 0; h < 2; h++) {
+                long high = o + 128 + 32 * h;
+                int xh = xOffset + b * BLOCK + 128 * h;
+                for (int k = 0; k < 4; k++) {
+                    long low = o + 64 * h + 32 * (k & 1);
+                    int nibble = 4 * (k >> 1);
+                    int pair = 2 * k;
+                    for (int t = 0; t < 2; t++) {
+                        int xs = xh + 32 * k + 16 * t;
+                        FloatVector sum = FloatVector.zero(Simd.F);
+                        for (int g = 0; g < 16; g += Simd.B.length()) {
+                            ByteVector lb = Simd.bytes(data, low + 16 * t + g);
+                            ByteVector hb = Simd.bytes(data, high + 16 * t + g);
+                            for (int p = 0; p < Simd.PARTS; p++) {
+                                sum = weights(lb, hb, p, nibble, pair).fma(Simd.x(x, xs + g + p * Simd.LANES), sum);
+                            }
+                        }
+                        acc = sum.fma(Simd.splat(scales[8 * h + 2 * k + t]), acc);
                     }
                 }
-                acc = sum.fma(Simd.splat(d * scale(data, o + 192 + s)), acc);
             }
         }
         return Simd.sum(acc);
+    }
+
+    /** {@code scales[at + s] = d * block.scales[s]} for the block at {@code o}: exact int-to-float, one multiply. */
+    private static void blockScales(MemorySegment data, long o, float[] scales, int at) {
+        float d = Simd.f16(data, o + 208);
+        ByteVector packed = Simd.bytes16(data, o + 192);
+        for (int part = 0; part < Simd.PARTS16; part++) {
+            ((FloatVector) packed.castShape(Simd.F, part)).mul(d).intoArray(scales, at + part * Simd.LANES);
+        }
     }
 
     @Override
@@ -169,7 +186,7 @@ public final class Q6_K implements WeightFormat, Quantizer {
         int nb = GgmlType.Q6_K.blockCount(n);
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o + 208);
+            blockScales(data, o, scales, blockOffset + 16 * b);
             for (int s = 0; s < 16; s++) {
                 int h = s >> 3;
                 int k = (s >> 1) & 3;
@@ -186,7 +203,6 @@ public final class Q6_K implements WeightFormat, Quantizer {
                         weights(lb, hb, p, nibble, pair).intoArray(values, i);
                     }
                 }
-                scales[blockOffset + 16 * b + s] = d * scale(data, o + 192 + s);
             }
         }
     }
