@@ -2,7 +2,6 @@ package dev.gantry.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -27,8 +26,9 @@ public final class Expf {
     private static final float C3 = 0x1.555e66p-3f;
     private static final float C4 = 0x1.573e2ep-5f;
     private static final float C5 = 0x1.0e4020p-7f;
-    /** Beyond |n| = 126, 2^n is no normal float: such vectors take the scalar form, lane by lane. */
-    private static final float NORMAL_SCALE_LIMIT = 126;
+    /** Below and above these, e^x is 0 and infinity in every form of the computation. */
+    private static final float LOWEST = -150;
+    private static final float HIGHEST = 100;
     /** Beyond |n| = 192 the result is 0 or infinity whatever the polynomial says. */
     private static final float SATURATION = 192;
 
@@ -46,20 +46,28 @@ public final class Expf {
         return Math.scalb(polynomial(b), (int) n);
     }
 
-    /** {@code e^x} for every lane. */
-    public static FloatVector exp(FloatVector x) {
+    /**
+     * {@code e^x} for every lane, without a branch: {@code 2^n} is applied as two normal powers {@code 2^(n >> 1)} and
+     * {@code 2^(n - (n >> 1))}, the first product exact, the second rounding once, as {@code scalef} and
+     * {@link Math#scalb} do, also where the result is subnormal, zero or infinite. Clamping x to [-150, 100] first
+     * changes no result (both ends already give 0 and infinity) and keeps n within the two powers' range.
+     */
+    public static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(LOWEST).min(HIGHEST);
         FloatVector z = x.fma(LOG2_E, SHIFTER);
         FloatVector n = z.sub(SHIFTER);
         FloatVector b = n.neg().fma(x.broadcast(LN2_LO), n.neg().fma(x.broadcast(LN2_HI), x));
         FloatVector u = b.mul(b);
         FloatVector p = b.fma(C5, C4).fma(u, b.fma(C3, C2)).fma(u, b.fma(C1, 1.0f));
-        VectorMask<Float> normal = n.abs().compare(VectorOperators.LE, NORMAL_SCALE_LIMIT);
-        if (!normal.allTrue()) {
-            return slow(x);
-        }
-        // 2^n as a float built from its exponent bits: exact for |n| <= 126, so the product rounds once, as scalef.
-        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
+        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        return p.mul(power(k1)).mul(power(k2));
+    }
+
+    /** 2^k as a float built from its exponent bits, for -126 <= k <= 127. */
+    private static FloatVector power(IntVector k) {
+        return (FloatVector) k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
     /** {@code y[i] = x[i] / (1 + e^-x[i])}: ggml's vector SiLU. */
@@ -75,13 +83,5 @@ public final class Expf {
     private static float polynomial(float b) {
         float u = b * b;
         return Math.fma(Math.fma(Math.fma(C5, b, C4), u, Math.fma(C3, b, C2)), u, Math.fma(C1, b, 1.0f));
-    }
-
-    private static FloatVector slow(FloatVector x) {
-        float[] lanes = x.toArray();
-        for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = exp(lanes[i]);
-        }
-        return FloatVector.fromArray(x.species(), lanes, 0);
     }
 }
