@@ -61,33 +61,48 @@ public final class Q2_K implements WeightFormat, Quantizer {
         int nb = GgmlType.Q2_K.blockCount(n);
         FloatVector acc = FloatVector.zero(Simd.F);
         FloatVector accMin = acc;
+        float[] scales = new float[16];
+        float[] mins = new float[16];
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
-            float d = Simd.f16(data, o + 80);
-            float dmin = Simd.f16(data, o + 82);
-            // one uniform loop over the sixteen sub-blocks k = 8h + 2j + t keeps the compiled kernel small enough
-            // for C2 to inline every vector call
-            for (int k = 0; k < 16; k++) {
-                long qs = o + 16 + 32 * (k >> 3) + 16 * (k & 1);
-                int shift = 2 * ((k >> 1) & 3);
-                int xk = xOffset + b * BLOCK + 16 * k;
-                FloatVector sum = FloatVector.zero(Simd.F);
-                FloatVector xsum = sum;
-                for (int g = 0; g < 16; g += Simd.B.length()) {
-                    ByteVector qb = Simd.bytes(data, qs + g);
-                    for (int p = 0; p < Simd.PARTS; p++) {
-                        IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, shift).and(3);
-                        FloatVector xv = Simd.x(x, xk + g + p * Simd.LANES);
-                        sum = Simd.toFloat(q).fma(xv, sum);
-                        xsum = xsum.add(xv);
+            blockFactors(data, o, scales, mins);
+            // sub-blocks in order, k = 8h + 2j + t: nested constant trip counts, which C2 unrolls
+            for (int h = 0; h < 2; h++) {
+                for (int j = 0; j < 4; j++) {
+                    for (int t = 0; t < 2; t++) {
+                        int k = 8 * h + 2 * j + t;
+                        long qs = o + 16 + 32 * h + 16 * t;
+                        int xk = xOffset + b * BLOCK + 16 * k;
+                        FloatVector sum = FloatVector.zero(Simd.F);
+                        FloatVector xsum = sum;
+                        for (int g = 0; g < 16; g += Simd.B.length()) {
+                            ByteVector qb = Simd.bytes(data, qs + g);
+                            for (int p = 0; p < Simd.PARTS; p++) {
+                                IntVector q = Simd.widen(qb, p).lanewise(VectorOperators.LSHR, 2 * j).and(3);
+                                FloatVector xv = Simd.x(x, xk + g + p * Simd.LANES);
+                                sum = Simd.toFloat(q).fma(xv, sum);
+                                xsum = xsum.add(xv);
+                            }
+                        }
+                        acc = sum.fma(Simd.splat(scales[k]), acc);
+                        accMin = xsum.fma(Simd.splat(mins[k]), accMin);
                     }
                 }
-                int sc = Simd.u8(data, o + k);
-                acc = sum.fma(Simd.splat(d * (sc & 0xF)), acc);
-                accMin = xsum.fma(Simd.splat(dmin * (sc >> 4)), accMin);
             }
         }
         return Simd.sum(acc.sub(accMin));
+    }
+
+    /** {@code d * scale_k} and {@code dmin * min_k} of the block at {@code o}, its 16 scale bytes converted as vectors. */
+    private static void blockFactors(MemorySegment data, long o, float[] scales, float[] mins) {
+        float d = Simd.f16(data, o + 80);
+        float dmin = Simd.f16(data, o + 82);
+        ByteVector packed = Simd.bytes16(data, o);
+        for (int part = 0; part < Simd.PARTS16; part++) {
+            IntVector v = (IntVector) packed.castShape(Simd.I, part);
+            Simd.toFloat(v.and(0xF)).mul(d).intoArray(scales, part * Simd.LANES);
+            Simd.toFloat(v.lanewise(VectorOperators.ASHR, 4).and(0xF)).mul(dmin).intoArray(mins, part * Simd.LANES);
+        }
     }
 
     /**
