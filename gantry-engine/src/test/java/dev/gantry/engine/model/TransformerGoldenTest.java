@@ -37,19 +37,16 @@ class TransformerGoldenTest {
     }
 
     /**
-     * @param tie how close llama.cpp's two best log-probabilities may be for either to count as the argmax. 1e-3
-     *            everywhere but BF16, where the README measures llama.cpp builds themselves 0.05 apart: BF16 keeps
-     *            8 bits of mantissa, so rounding order alone moves a log-probability by a few hundredths.
+     * @param tie how close llama.cpp's two best log-probabilities may be for either to count as the argmax: the
+     *            README's 1e-3 for every format. (BF16 on 128-bit vectors, NEON or SSE, flips one position with a gap
+     *            of 0.004: its lane sums, unlike F16's, follow the machine's width.)
      */
     record Tolerance(double logprob, double argmaxShare, double tie) {
         static Tolerance forModel(String model) {
             if (model.equals("stories260K.gguf") || model.endsWith("-f32.gguf")) {
                 return new Tolerance(0.02, 1.0, 1e-3);
             }
-            if (model.endsWith("-bf16.gguf")) {
-                return new Tolerance(0.1, 1.0, 0.05);
-            }
-            if (model.endsWith("-f16.gguf")) {
+            if (model.endsWith("-f16.gguf") || model.endsWith("-bf16.gguf")) {
                 return new Tolerance(0.1, 1.0, 1e-3);
             }
             return new Tolerance(0.3, 0.95, 1e-3);
