@@ -55,6 +55,7 @@ class OpenAiServerTest {
     void healthIsLiveAndReady() {
         assertThat(server.get("/health/live").statusCode()).isEqualTo(200);
         assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+        assertThat(server.get("/health").body()).as("llama-server's and vLLM's probe path").contains("\"ready\"");
     }
 
     @Test
