@@ -136,12 +136,10 @@ final class Simd {
      * lanes may be overwritten.
      */
     static float sum(float[] a, int offset) {
-        int o = offset;
         if (LANES == 16) {
-            for (int i = o; i < o + 8; i++) {
-                a[i] += a[i + 8];
-            }
+            return sumWide(a, offset);
         }
+        int o = offset;
         if (LANES >= 8) {
             return ((a[o] + a[o + 4]) + (a[o + 2] + a[o + 6])) + ((a[o + 1] + a[o + 5]) + (a[o + 3] + a[o + 7]));
         }
