@@ -187,20 +187,20 @@ public final class Q6_K implements WeightFormat, Quantizer {
         for (int b = 0; b < nb; b++) {
             long o = offset + (long) b * BYTES;
             blockScales(data, o, scales, blockOffset + 16 * b);
-            for (int s = 0; s < 16; s++) {
-                int h = s >> 3;
-                int k = (s >> 1) & 3;
-                int t = s & 1;
-                long low = o + 64 * h + 32 * (k & 1) + 16 * t;
-                long high = o + 128 + 32 * h + 16 * t;
-                int nibble = 4 * (k >> 1);
-                int pair = 2 * k;
-                for (int g = 0; g < 16; g += Simd.B.length()) {
-                    ByteVector lb = Simd.bytes(data, low + g);
-                    ByteVector hb = Simd.bytes(data, high + g);
-                    for (int p = 0; p < Simd.PARTS; p++) {
-                        int i = valuesOffset + b * BLOCK + 16 * s + g + p * Simd.LANES;
-                        weights(lb, hb, p, nibble, pair).intoArray(values, i);
+            // the sub-blocks as dot walks them
+            for (int h = 0; h < 2; h++) {
+                long high = o + 128 + 32 * h;
+                for (int k = 0; k < 4; k++) {
+                    long low = o + 64 * h + 32 * (k & 1);
+                    for (int t = 0; t < 2; t++) {
+                        int vs = valuesOffset + b * BLOCK + 128 * h + 32 * k + 16 * t;
+                        for (int g = 0; g < 16; g += Simd.B.length()) {
+                            ByteVector lb = Simd.bytes(data, low + 16 * t + g);
+                            ByteVector hb = Simd.bytes(data, high + 16 * t + g);
+                            for (int p = 0; p < Simd.PARTS; p++) {
+                                weights(lb, hb, p, 4 * (k >> 1), 2 * k).intoArray(values, vs + g + p * Simd.LANES);
+                            }
+                        }
                     }
                 }
             }
