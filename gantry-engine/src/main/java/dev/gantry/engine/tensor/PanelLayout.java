@@ -29,7 +29,10 @@ public enum PanelLayout {
      */
     SCALED_BLOCKS_OF_16(16, false),
 
-    /** One accumulator over the row's vectors, then the elements past the last whole vector one by one: F16. */
+    /**
+     * One accumulator of {@link Simd#WIDE} lanes over the row, then the elements past the last whole 16 one by one:
+     * F16.
+     */
     ONE_ACCUMULATOR(0, false),
 
     /**

@@ -93,7 +93,7 @@ public final class Q2_K implements WeightFormat, Quantizer {
         return Simd.sum(acc.sub(accMin));
     }
 
-    /** {@code d * scale_k} and {@code dmin * min_k} of the block at {@code o}, its 16 scale bytes converted as vectors. */
+    /** {@code d * scale_k} and {@code dmin * min_k} of the block at {@code o}, its scale bytes converted as vectors. */
     private static void blockFactors(MemorySegment data, long o, float[] scales, float[] mins) {
         float d = Simd.f16(data, o + 80);
         float dmin = Simd.f16(data, o + 82);
