@@ -108,9 +108,11 @@ public final class Engine implements AutoCloseable {
             throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the context holds " + context);
         }
         int needed = Math.min(context, prompt.length + request.maxTokens());
-        int capacity = kv.usage().totalBlocks() * kv.blockSize();
-        if (needed > capacity) {
-            throw new IllegalArgumentException("the request needs " + needed + " tokens of KV cache; the cache holds " + capacity);
+        int chunk = config.scheduler().chunkedPrefill() ? config.scheduler().maxBatchTokens() : prompt.length;
+        long blocks = kv.blocksFor(needed, chunk);
+        if (blocks > kv.usage().totalBlocks()) {
+            throw new IllegalArgumentException("the request needs " + needed + " tokens of KV cache (" + blocks
+                    + " blocks of " + kv.blockSize() + " tokens); the cache has " + kv.usage().totalBlocks() + " blocks");
         }
         if (!config.scheduler().chunkedPrefill() && prompt.length > config.scheduler().maxBatchTokens()) {
             throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; without chunked prefill a step takes "

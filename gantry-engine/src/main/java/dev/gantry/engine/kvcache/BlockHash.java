@@ -11,8 +11,16 @@ package dev.gantry.engine.kvcache;
  */
 public record BlockHash(long high, long low) {
 
-    /** The parent of a sequence's first block. */
+    /** The parent of a sequence's first block (in its first KV cache group). */
     public static final BlockHash ROOT = new BlockHash(0, 0);
+
+    /**
+     * The parent of a sequence's first block in KV cache group {@code group}: each group's blocks hold other
+     * layers, so the same tokens must name different blocks in each.
+     */
+    public static BlockHash root(int group) {
+        return group == 0 ? ROOT : new BlockHash(0, group);
+    }
 
     @Override
     public String toString() {

@@ -19,6 +19,7 @@ import java.util.Arrays;
 public final class BlockTable {
 
     private final BlockPool pool;
+    private final int group;
     private final int blockSize;
     private int[] blocks = new int[4];
     private int numBlocks;
@@ -28,9 +29,20 @@ public final class BlockTable {
     private int numHashed;
     private int released;                           // logical blocks [0, released) went back to the pool
 
+    /** A table in the first (or only) KV cache group. */
     public BlockTable(BlockPool pool) {
+        this(pool, 0);
+    }
+
+    /** A table of KV cache group {@code group} ({@link KvCacheGroups}), which seeds its chain of block hashes. */
+    public BlockTable(BlockPool pool, int group) {
         this.pool = pool;
+        this.group = group;
         this.blockSize = pool.blockSize();
+    }
+
+    public int group() {
+        return group;
     }
 
     /** Token positions with a slot. */
@@ -128,7 +140,7 @@ public final class BlockTable {
 
     /** A new table sharing every block of this one (each retained once more), with the same tokens and hashes. */
     public BlockTable fork() {
-        BlockTable child = new BlockTable(pool);
+        BlockTable child = new BlockTable(pool, group);
         for (int i = 0; i < numBlocks; i++) {
             if (blocks[i] != BlockPool.NO_BLOCK) {
                 pool.retain(blocks[i]);
@@ -196,7 +208,10 @@ public final class BlockTable {
         numTokens = keep;
     }
 
-    /** Starts an empty table on a cached prefix: retains (or revives) the matched blocks. */
+    /**
+     * Starts an empty table on a cached prefix: retains (or revives) the matched blocks. Leading
+     * {@link BlockPool#NO_BLOCK} entries (a sliding window's match) count as released.
+     */
     void adopt(PrefixMatch match, int[] src) {
         if (numBlocks != 0) {
             throw new IllegalStateException("a prefix can only be adopted by an empty block table");
@@ -207,7 +222,14 @@ public final class BlockTable {
         System.arraycopy(src, 0, tokens, 0, match.tokens());
         numTokens = match.tokens();
         for (int i = 0; i < ids.length; i++) {
-            pool.retain(ids[i]);
+            if (ids[i] == BlockPool.NO_BLOCK) {
+                if (released != i) {
+                    throw new IllegalArgumentException("a prefix match can lack only leading blocks, not block " + i);
+                }
+                released++;
+            } else {
+                pool.retain(ids[i]);
+            }
             addBlock(ids[i]);
             setHash(i, matched[i]);
         }

@@ -6,10 +6,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The memory of every KV block, allocated once off-heap. Layout: per layer, one key segment and one value
- * segment, each an array of slots, {@code (layer, slot, kvDim)} with {@code slot = block * blockSize + offset}
+ * The memory of every KV block, allocated once off-heap. Layout: per layer of a block, one key segment and one
+ * value segment, each an array of slots, {@code (layer, slot, kvDim)} with {@code slot = block * blockSize + offset}
  * (vLLM's "slot mapping"). So the rows of one block are contiguous within a layer, and a layer's attention touches
- * only that layer's two segments, which is the order {@code Transformer.forward} works in.
+ * only that layer's two segments, which is the order {@code Transformer.forward} works in. A block holds the
+ * {@link KvCacheGroups#groupSize()} layers of one group: in a hybrid model, layer 3 of a global group and layer 2
+ * of a sliding one may share a segment, each owning the blocks its own group's tables list.
  *
  * <p>Rows are in the ggml layout of {@link KvCacheType#ggmlType()}, little-endian: F16 halves, or Q8_0 blocks of 32
  * quantized along the row. That is what the tensor package's {@link WeightFormat} kernels read, so an attention
@@ -31,8 +33,9 @@ public final class KvBlockStorage implements AutoCloseable {
     private static final long ALIGNMENT = 64; // a cache line: rows of F16 heads start on it whenever kvDim allows
 
     private final Arena arena;
-    private final MemorySegment[] keys;   // (layer) -> (slot, kvDim)
-    private final MemorySegment[] values; // (layer) -> (slot, vDim)
+    private final MemorySegment[] keys;   // (layer's slot in block) -> (slot, kvDim)
+    private final MemorySegment[] values; // (layer's slot in block) -> (slot, vDim)
+    private final KvCacheGroups groups;
     private final KvCacheType type;
     private final WeightFormat format;
     private final Quantizer quantizer;
@@ -59,10 +62,11 @@ public final class KvBlockStorage implements AutoCloseable {
         this.valueRowBytes = type.rowBytes(vDim);
         long slots = (long) blockCount * blockSize;
         this.arena = Arena.ofShared();
-        this.keys = new MemorySegment[shape.layers()];
-        this.values = new MemorySegment[shape.layers()];
+        this.groups = shape.groups();
+        this.keys = new MemorySegment[shape.layersPerBlock()];
+        this.values = new MemorySegment[shape.layersPerBlock()];
         try {
-            for (int l = 0; l < shape.layers(); l++) {
+            for (int l = 0; l < keys.length; l++) {
                 keys[l] = arena.allocate(slots * keyRowBytes, ALIGNMENT);
                 values[l] = arena.allocate(slots * valueRowBytes, ALIGNMENT);
             }
@@ -90,8 +94,14 @@ public final class KvBlockStorage implements AutoCloseable {
         return blockCount;
     }
 
+    /** Model layers served; a block holds {@link KvCacheGroups#groupSize()} of them, those of its group. */
     public int layers() {
-        return keys.length;
+        return groups.layers();
+    }
+
+    /** Which layers share a block table; a layer's slots are numbered by its group's tables. */
+    public KvCacheGroups groups() {
+        return groups;
     }
 
     public int kvDim() {
@@ -102,14 +112,17 @@ public final class KvBlockStorage implements AutoCloseable {
         return vDim;
     }
 
-    /** The key rows of one layer, {@code (slot, kvDim)}, {@link #keyRowBytes()} bytes a slot. */
+    /**
+     * The key rows of one layer, {@code (slot, kvDim)}, {@link #keyRowBytes()} bytes a slot. The layers of one slot
+     * in block share these rows across groups, so a slot means this layer only through its own group's table.
+     */
     public MemorySegment keys(int layer) {
-        return keys[layer];
+        return keys[groups.slotInBlock(layer)];
     }
 
     /** The value rows of one layer, {@code (slot, vDim)}, {@link #valueRowBytes()} bytes a slot. */
     public MemorySegment values(int layer) {
-        return values[layer];
+        return values[groups.slotInBlock(layer)];
     }
 
     public long keyRowBytes() {
@@ -156,24 +169,24 @@ public final class KvBlockStorage implements AutoCloseable {
     /** As {@link #write}, addressed by slot number. */
     public void writeSlot(int slot, int layer, float[] k, int kOff, float[] v, int vOff) {
         checkSlot(slot);
-        quantizer.quantize(k, kOff, keys[layer], keyOffset(slot), kvDim);
-        quantizer.quantize(v, vOff, values[layer], valueOffset(slot), vDim);
+        quantizer.quantize(k, kOff, keys(layer), keyOffset(slot), kvDim);
+        quantizer.quantize(v, vOff, values(layer), valueOffset(slot), vDim);
     }
 
     /** Decodes the whole key row ({@code kvDim} floats) of a token into {@code out[outOff..]}. */
     public void keyAt(int layer, int blockId, int offset, float[] out, int outOff) {
-        format.dequantize(keys[layer], keyOffset(slot(blockId, offset)), out, outOff, kvDim);
+        format.dequantize(keys(layer), keyOffset(slot(blockId, offset)), out, outOff, kvDim);
     }
 
     /** Decodes the whole value row ({@code vDim} floats) of a token into {@code out[outOff..]}. */
     public void valueAt(int layer, int blockId, int offset, float[] out, int outOff) {
-        format.dequantize(values[layer], valueOffset(slot(blockId, offset)), out, outOff, vDim);
+        format.dequantize(values(layer), valueOffset(slot(blockId, offset)), out, outOff, vDim);
     }
 
     /** Decodes {@code n} value elements from {@code element} (one head's slice) of a token. */
     public void valueAt(int layer, int blockId, int offset, int element, int n, float[] out, int outOff) {
         checkSlice(element, n, vDim);
-        format.dequantize(values[layer], valueOffset(slot(blockId, offset)) + elementOffset(element), out, outOff, n);
+        format.dequantize(values(layer), valueOffset(slot(blockId, offset)) + elementOffset(element), out, outOff, n);
     }
 
     /**
@@ -187,10 +200,10 @@ public final class KvBlockStorage implements AutoCloseable {
         }
         checkSlice(element, n, kvDim);
         long offset = keyOffset(slot(blockId, 0)) + elementOffset(element);
-        format.dotRows(keys[layer], offset, keyRowBytes, count, q, qOff, n, scores, sOff);
+        format.dotRows(keys(layer), offset, keyRowBytes, count, q, qOff, n, scores, sOff);
     }
 
-    /** Copies all layers' keys and values of block {@code from} to block {@code to} (copy-on-write). */
+    /** Copies every layer's keys and values of block {@code from} to block {@code to} (copy-on-write). */
     public void copyBlock(int from, int to) {
         long kBytes = blockSize * keyRowBytes;
         long vBytes = blockSize * valueRowBytes;

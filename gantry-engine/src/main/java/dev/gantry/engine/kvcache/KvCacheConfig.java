@@ -39,10 +39,10 @@ public record KvCacheConfig(int blockSize, long memoryBytes, KvCacheType type) {
         return new KvCacheConfig(blockSize, memoryBytes, newType);
     }
 
-    /** Bytes of one block: keys and values of {@link #blockSize} tokens in every layer. */
+    /** Bytes of one block: keys and values of {@link #blockSize} tokens in each layer of a group. */
     public long blockBytes(KvShape shape) {
         long perToken = type.rowBytes(shape.kvDim()) + type.rowBytes(shape.vDim());
-        return Math.multiplyExact(Math.multiplyExact(perToken, blockSize), shape.layers());
+        return Math.multiplyExact(Math.multiplyExact(perToken, blockSize), shape.layersPerBlock());
     }
 
     /**
@@ -54,7 +54,7 @@ public record KvCacheConfig(int blockSize, long memoryBytes, KvCacheType type) {
         long blocks = memoryBytes / perBlock;
         if (blocks < 1) {
             throw new IllegalArgumentException("KV cache memory of " + memoryBytes + " bytes is less than one block of "
-                    + perBlock + " bytes (" + blockSize + " tokens x " + shape.layers() + " layers x (kvDim "
+                    + perBlock + " bytes (" + blockSize + " tokens x " + shape.layersPerBlock() + " layers x (kvDim "
                     + shape.kvDim() + " + vDim " + shape.vDim() + ") in " + type + ")");
         }
         if (blocks * blockSize > Integer.MAX_VALUE) {

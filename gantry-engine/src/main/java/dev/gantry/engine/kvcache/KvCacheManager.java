@@ -21,12 +21,18 @@ import java.util.Set;
  * </ol>
  * {@code free(id)} on finish, cancel or preemption (recompute), {@code fork} for parallel sampling.
  *
+ * <p>Hybrid models ({@link KvCacheGroups}): each sequence has one table per group over the one pool. Slots differ
+ * per group ({@link #slot(long, int, int)}), allocation is all or nothing over all groups, a cached prefix is the
+ * longest that every group holds, and a sliding-window group gives back, at each commit, the blocks no later query
+ * can see (vLLM's HybridKVCacheCoordinator).
+ *
  * <p>NOTE: a block is offered to the prefix cache only once committed, i.e. after its K/V were written, so a step
  * that fails never leaves garbage behind a hash. Not thread-safe: the engine loop owns it (see {@link BlockPool}).
  */
 public final class KvCacheManager implements AutoCloseable {
 
     private final BlockPool pool;
+    private final KvCacheGroups groups;
     private final PrefixCache prefixCache;
     private final int blockSize;
     private final Map<Long, Sequence> sequences = new HashMap<>();
@@ -39,6 +45,7 @@ public final class KvCacheManager implements AutoCloseable {
     /** A manager over an existing pool, which it then owns (closes). */
     public KvCacheManager(BlockPool pool) {
         this.pool = pool;
+        this.groups = pool.storage().groups();
         this.prefixCache = new PrefixCache(pool);
         this.blockSize = pool.blockSize();
     }
@@ -49,6 +56,16 @@ public final class KvCacheManager implements AutoCloseable {
 
     public BlockPool pool() {
         return pool;
+    }
+
+    /** How the model's layers share block tables. */
+    public KvCacheGroups groups() {
+        return groups;
+    }
+
+    /** Blocks a sequence of {@code tokens} holds at most, prefilled in chunks of up to {@code chunkTokens}. */
+    public long blocksFor(int tokens, int chunkTokens) {
+        return groups.blocksFor(tokens, chunkTokens, blockSize);
     }
 
     /** Block memory for the runner: writes, and the raw rows an attention kernel reads. */
@@ -65,7 +82,7 @@ public final class KvCacheManager implements AutoCloseable {
     }
 
     public int computedPrefix(int[] tokens, ExtraKeys extraKeys) {
-        return prefixCache.longestPrefix(tokens, tokens.length - 1, extraKeys).tokens();
+        return longestPrefix(tokens, extraKeys)[0].tokens();
     }
 
     /** As {@link #allocateSlots(long, int[], int, ExtraKeys)} with no extra keys. */
@@ -91,30 +108,50 @@ public final class KvCacheManager implements AutoCloseable {
         if (seq == null) {
             return admit(seqId, tokens, numNewTokens, extraKeys);
         }
-        if (seq.table.numTokens() != seq.computed) {
-            throw new IllegalStateException("sequence " + seqId + " has " + (seq.table.numTokens() - seq.computed)
+        if (seq.tables[0].numTokens() != seq.computed) {
+            throw new IllegalStateException("sequence " + seqId + " has " + (seq.tables[0].numTokens() - seq.computed)
                     + " scheduled tokens not committed; call commitComputed after each step");
         }
         checkFits(seqId, tokens, seq.computed + numNewTokens);
-        return seq.table.append(tokens, seq.computed, numNewTokens);
+        int needed = 0;
+        for (BlockTable table : seq.tables) {
+            needed += table.blocksNeeded(numNewTokens);
+        }
+        if (needed > pool.freeBlockCount()) {
+            return false;
+        }
+        for (BlockTable table : seq.tables) {
+            if (!table.append(tokens, seq.computed, numNewTokens)) {
+                throw new IllegalStateException("KV pool accounting is off: " + needed + " blocks were free but could not be allocated");
+            }
+        }
+        return true;
     }
 
     /**
      * After a step: the first {@code numComputedTokens} tokens of the sequence now have their keys and values
      * written. Slots scheduled beyond that (rejected speculative tokens) are dropped; newly full blocks are hashed
-     * and cached for other sequences to share.
+     * and cached for other sequences to share; sliding-window groups release the blocks wholly before the window of
+     * the next query, at position {@code numComputedTokens} (they stay cached until evicted).
      */
     public void commitComputed(long seqId, int numComputedTokens) {
         Sequence seq = sequence(seqId);
-        if (numComputedTokens < seq.computed || numComputedTokens > seq.table.numTokens()) {
+        int slots = seq.tables[0].numTokens();
+        if (numComputedTokens < seq.computed || numComputedTokens > slots) {
             throw new IllegalArgumentException("sequence " + seqId + ": computed tokens can go from " + seq.computed
-                    + " up to its " + seq.table.numTokens() + " slots, not to " + numComputedTokens);
+                    + " up to its " + slots + " slots, not to " + numComputedTokens);
         }
         seq.computed = numComputedTokens;
-        if (numComputedTokens < seq.table.numTokens()) {
-            seq.table.truncate(numComputedTokens);
+        for (int g = 0; g < seq.tables.length; g++) {
+            BlockTable table = seq.tables[g];
+            if (numComputedTokens < table.numTokens()) {
+                table.truncate(numComputedTokens);
+            }
+            prefixCache.registerComputed(table, numComputedTokens, seq.extraKeys);
+            if (groups.sliding(g)) {
+                table.releaseBlocksBefore(Math.max(0, numComputedTokens - groups.window(g) + 1));
+            }
         }
-        prefixCache.registerComputed(seq.table, numComputedTokens, seq.extraKeys);
     }
 
     /** Tokens whose keys and values are in the cache (adopted from the prefix cache or committed). */
@@ -124,7 +161,7 @@ public final class KvCacheManager implements AutoCloseable {
 
     /** Tokens with slots: computed ones plus those scheduled in the current step. */
     public int numTokens(long seqId) {
-        return sequence(seqId).table.numTokens();
+        return sequence(seqId).tables[0].numTokens();
     }
 
     public boolean contains(long seqId) {
@@ -135,14 +172,24 @@ public final class KvCacheManager implements AutoCloseable {
         return Set.copyOf(sequences.keySet());
     }
 
-    /** The KV slot of token {@code position} of a sequence ({@code block * blockSize + offset}). */
-    public int slot(long seqId, int position) {
-        return sequence(seqId).table.slot(position);
+    /** The KV slot of token {@code position} of a sequence in a group's blocks ({@code block * blockSize + offset}). */
+    public int slot(long seqId, int group, int position) {
+        return sequence(seqId).tables[group].slot(position);
     }
 
-    /** A copy of a sequence's physical block ids, logical order; {@link BlockPool#NO_BLOCK} where released. */
-    public int[] blockIds(long seqId) {
-        return sequence(seqId).table.blockIds();
+    /** A copy of a sequence's physical block ids in one group, logical order; {@link BlockPool#NO_BLOCK} where released. */
+    public int[] blockIds(long seqId, int group) {
+        return sequence(seqId).tables[group].blockIds();
+    }
+
+    /** {@link #blockIds(long, int)} of every group, indexed by group: what a forward pass attends through. */
+    public int[][] blockTables(long seqId) {
+        BlockTable[] tables = sequence(seqId).tables;
+        int[][] ids = new int[tables.length][];
+        for (int g = 0; g < tables.length; g++) {
+            ids[g] = tables[g].blockIds();
+        }
+        return ids;
     }
 
     /**
@@ -154,10 +201,14 @@ public final class KvCacheManager implements AutoCloseable {
         if (sequences.containsKey(childId)) {
             throw new IllegalStateException("sequence " + childId + " already exists");
         }
-        if (parent.table.numTokens() != parent.computed) {
+        if (parent.tables[0].numTokens() != parent.computed) {
             throw new IllegalStateException("sequence " + parentId + " has scheduled tokens not committed; fork between steps");
         }
-        sequences.put(childId, new Sequence(parent.table.fork(), parent.computed, parent.extraKeys));
+        BlockTable[] tables = new BlockTable[parent.tables.length];
+        for (int g = 0; g < tables.length; g++) {
+            tables[g] = parent.tables[g].fork();
+        }
+        sequences.put(childId, new Sequence(tables, parent.computed, parent.extraKeys));
     }
 
     /** Releases all blocks of a sequence (finished, cancelled, preempted); false if it holds none. */
@@ -166,19 +217,13 @@ public final class KvCacheManager implements AutoCloseable {
         if (seq == null) {
             return false;
         }
-        seq.table.free();
+        for (BlockTable table : seq.tables) {
+            table.free();
+        }
         return true;
     }
 
-    /**
-     * Sliding window: releases the sequence's blocks wholly before {@code position}. Call it only when no layer
-     * attends before {@code position} any more; blocks hold every layer, so a model with global layers keeps them.
-     */
-    public int releaseBlocksBefore(long seqId, int position) {
-        return sequence(seqId).table.releaseBlocksBefore(position);
-    }
-
-    /** Stores a token's key and value for one layer: {@link KvBlockStorage#write}. */
+    /** Stores a token's key and value for one layer: {@link KvBlockStorage#write} (the block of the layer's group). */
     public void write(int blockId, int offsetInBlock, int layer, float[] k, int kOff, float[] v, int vOff) {
         pool.storage().write(blockId, offsetInBlock, layer, k, kOff, v, vOff);
     }
@@ -203,26 +248,58 @@ public final class KvCacheManager implements AutoCloseable {
     }
 
     private boolean admit(long seqId, int[] tokens, int numNewTokens, ExtraKeys extraKeys) {
-        PrefixMatch match = prefixCache.longestPrefix(tokens, tokens.length - 1, extraKeys);
-        checkFits(seqId, tokens, match.tokens() + numNewTokens);
-        int revived = 0;
-        for (int block : match.blockIds()) {
-            if (pool.refCount(block) == 0) {
-                revived++;
+        PrefixMatch[] matches = longestPrefix(tokens, extraKeys);
+        int cached = matches[0].tokens();
+        checkFits(seqId, tokens, cached + numNewTokens);
+        int needed = 0;
+        for (PrefixMatch match : matches) {
+            for (int block : match.blockIds()) {
+                if (block != BlockPool.NO_BLOCK && pool.refCount(block) == 0) {
+                    needed++; // revived from the free queue
+                }
             }
+            needed += Math.ceilDiv(cached + numNewTokens, blockSize) - match.blocks();
         }
-        int fresh = Math.ceilDiv(match.tokens() + numNewTokens, blockSize) - match.blocks();
-        if (revived + fresh > pool.freeBlockCount()) {
+        if (needed > pool.freeBlockCount()) {
             return false;
         }
-        BlockTable table = new BlockTable(pool);
-        table.adopt(match, tokens);
-        if (!table.append(tokens, match.tokens(), numNewTokens)) {
-            throw new IllegalStateException("KV pool accounting is off: " + fresh + " blocks were free but could not be allocated");
+        BlockTable[] tables = new BlockTable[matches.length];
+        for (int g = 0; g < tables.length; g++) {
+            tables[g] = new BlockTable(pool, g);
+            tables[g].adopt(matches[g], tokens);
         }
-        sequences.put(seqId, new Sequence(table, match.tokens(), extraKeys));
-        prefixCache.recordQuery(tokens.length, match.tokens());
+        for (BlockTable table : tables) {
+            if (!table.append(tokens, cached, numNewTokens)) {
+                throw new IllegalStateException("KV pool accounting is off: " + needed + " blocks were free but could not be allocated");
+            }
+        }
+        sequences.put(seqId, new Sequence(tables, cached, extraKeys));
+        prefixCache.recordQuery(tokens.length, cached);
         return true;
+    }
+
+    /**
+     * Each group's match for the longest prefix of {@code tokens} that every group holds, leaving the last token to
+     * compute. A group's answer can only shorten the prefix, and a shorter prefix may need other blocks of a
+     * sliding group, so groups are asked again until all agree (at worst on none).
+     */
+    private PrefixMatch[] longestPrefix(int[] tokens, ExtraKeys extraKeys) {
+        PrefixMatch[] matches = new PrefixMatch[groups.groupCount()];
+        int length = tokens.length - 1;
+        boolean agreed;
+        do {
+            agreed = true;
+            for (int g = 0; g < matches.length; g++) {
+                if (matches[g] == null || matches[g].tokens() != length) {
+                    matches[g] = prefixCache.longestPrefix(tokens, length, extraKeys, g, groups.window(g));
+                    if (matches[g].tokens() != length) {
+                        length = matches[g].tokens();
+                        agreed = false;
+                    }
+                }
+            }
+        } while (!agreed);
+        return matches;
     }
 
     private static void checkFits(long seqId, int[] tokens, int target) {
@@ -240,14 +317,14 @@ public final class KvCacheManager implements AutoCloseable {
         return seq;
     }
 
-    /** What the manager keeps per sequence beyond its table. */
+    /** What the manager keeps per sequence: a table per group, and what they share. */
     private static final class Sequence {
-        final BlockTable table;
+        final BlockTable[] tables;
         final ExtraKeys extraKeys;
         int computed;
 
-        Sequence(BlockTable table, int computed, ExtraKeys extraKeys) {
-            this.table = table;
+        Sequence(BlockTable[] tables, int computed, ExtraKeys extraKeys) {
+            this.tables = tables;
             this.computed = computed;
             this.extraKeys = extraKeys;
         }

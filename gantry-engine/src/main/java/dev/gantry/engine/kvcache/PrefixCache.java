@@ -64,25 +64,62 @@ public final class PrefixCache {
 
     /**
      * The longest chain of cached blocks that starts {@code tokens}, covering at most {@code maxTokens} tokens
-     * (rounded down to whole blocks). Looks only; retains nothing and counts nothing.
+     * (rounded down to whole blocks), in the first (full-attention) group. Looks only; retains nothing and counts
+     * nothing.
      */
     public PrefixMatch longestPrefix(int[] tokens, int maxTokens, ExtraKeys extraKeys) {
+        return longestPrefix(tokens, maxTokens, extraKeys, 0, 0);
+    }
+
+    /**
+     * The longest cached prefix of {@code tokens} in KV cache group {@code group}, at most {@code maxTokens} tokens
+     * (rounded down to whole blocks). With full attention ({@code window == 0}) that is the chain of cached blocks
+     * from the start. Through a sliding window, computing on from position {@code L} needs only the blocks holding
+     * {@code [L - window + 1, L)}, so the match is the longest {@code L} whose last {@code ceil((window - 1) /
+     * blockSize)} blocks are cached (vLLM's SlidingWindowManager): the blocks before those are {@link
+     * BlockPool#NO_BLOCK}, released as far as the sequence is concerned. Looks only.
+     */
+    public PrefixMatch longestPrefix(int[] tokens, int maxTokens, ExtraKeys extraKeys, int group, int window) {
         int limit = Math.min(tokens.length, Math.max(0, maxTokens)) / blockSize;
         int[] ids = new int[limit];
         BlockHash[] chain = new BlockHash[limit];
-        BlockHash parent = BlockHash.ROOT;
+        BlockHash parent = BlockHash.root(group);
         int n = 0;
         for (; n < limit; n++) {
-            BlockHash h = hash(parent, tokens, n * blockSize, extraKeys.forBlock(n));
-            int block = pool.cachedBlock(h);
-            if (block == BlockPool.NO_BLOCK) {
+            chain[n] = hash(parent, tokens, n * blockSize, extraKeys.forBlock(n));
+            ids[n] = pool.cachedBlock(chain[n]);
+            if (window == 0 && ids[n] == BlockPool.NO_BLOCK) {
                 break;
             }
-            ids[n] = block;
-            chain[n] = h;
-            parent = h;
+            parent = chain[n];
+        }
+        if (window > 0) {
+            n = slidingMatch(ids, limit, Math.ceilDiv(window - 1, blockSize));
+            Arrays.fill(ids, 0, Math.max(0, n - Math.ceilDiv(window - 1, blockSize)), BlockPool.NO_BLOCK);
         }
         return new PrefixMatch(n * blockSize, Arrays.copyOf(ids, n), Arrays.copyOf(chain, n));
+    }
+
+    /**
+     * Blocks of the longest prefix whose last {@code needed} blocks are all cached, or whose every block is: the
+     * latest run of {@code needed} cached blocks, else the run of cached blocks at the start.
+     */
+    private static int slidingMatch(int[] ids, int limit, int needed) {
+        if (needed == 0) {
+            return limit; // a window of one token: each position attends to itself alone
+        }
+        int run = 0;
+        for (int i = limit - 1; i >= 0; i--) {
+            run = ids[i] == BlockPool.NO_BLOCK ? 0 : run + 1;
+            if (run == needed) {
+                return i + run;
+            }
+        }
+        int start = 0;
+        while (start < limit && ids[start] != BlockPool.NO_BLOCK) {
+            start++;
+        }
+        return start;
     }
 
     /**
@@ -97,7 +134,7 @@ public final class PrefixCache {
         int full = computedTokens / blockSize;
         int added = 0;
         for (int i = table.hashedBlocks(); i < full; i++) {
-            BlockHash parent = i == 0 ? BlockHash.ROOT : table.hash(i - 1);
+            BlockHash parent = i == 0 ? BlockHash.root(table.group()) : table.hash(i - 1);
             BlockHash h = hash(parent, table.tokenArray(), i * blockSize, extraKeys.forBlock(i));
             table.setHash(i, h);
             int block = table.blockId(i);

@@ -2,7 +2,8 @@ package dev.gantry.engine.kvcache;
 
 /**
  * The KV cache of one sequence run alone (scoring, {@code gantry run}): blocks 0, 1, 2... of its own
- * {@link KvBlockStorage}, in order, so position p is slot p. Serving uses {@link KvCacheManager} instead.
+ * {@link KvBlockStorage}, in order, so position p is slot p, in one group of every layer (its capacity is fixed
+ * up front, so a sliding window would free nothing worth having). Serving uses {@link KvCacheManager} instead.
  */
 public final class SequenceKvCache implements AutoCloseable {
 
@@ -16,7 +17,7 @@ public final class SequenceKvCache implements AutoCloseable {
         }
         KvCacheConfig config = KvCacheConfig.of(Long.MAX_VALUE);
         int blocks = (capacity + config.blockSize() - 1) / config.blockSize();
-        this.storage = new KvBlockStorage(config, shape, blocks);
+        this.storage = new KvBlockStorage(config, shape.ungrouped(), blocks);
         this.blockTable = new int[blocks];
         for (int i = 0; i < blocks; i++) {
             blockTable[i] = i;

@@ -47,15 +47,16 @@ public final class DecoderHiddenStates implements HiddenStateModel {
         int[] tokens = new int[total];
         int[] positions = new int[total];
         int[] sequenceOf = new int[total];
-        int[][] tables = new int[sequences.length][];
+        int[][][] tables = new int[sequences.length][1][];
         int row = 0;
         int block = 0;
         for (int s = 0; s < sequences.length; s++) {
             int n = sequences[s].length;
-            tables[s] = new int[(n + bs - 1) / bs];
-            for (int b = 0; b < tables[s].length; b++) {
-                tables[s][b] = block++;
+            int[] table = new int[(n + bs - 1) / bs];
+            for (int b = 0; b < table.length; b++) {
+                table[b] = block++;
             }
+            tables[s][0] = table;
             for (int i = 0; i < n; i++, row++) {
                 tokens[row] = sequences[s][i];
                 positions[row] = i;
@@ -66,7 +67,7 @@ public final class DecoderHiddenStates implements HiddenStateModel {
         for (int i = 0; i < total; i++) {
             outputs[i] = i;
         }
-        try (KvBlockStorage kv = new KvBlockStorage(config, transformer.kvShape(), blocks)) {
+        try (KvBlockStorage kv = new KvBlockStorage(config, transformer.kvShape().ungrouped(), blocks)) {
             return transformer.hiddenStates(new ForwardBatch(tokens, positions, sequenceOf, tables, outputs), kv);
         }
     }

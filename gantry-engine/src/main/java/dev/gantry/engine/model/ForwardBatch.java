@@ -2,12 +2,13 @@ package dev.gantry.engine.model;
 
 /**
  * One forward pass over ragged sequences: token {@code i} of the batch is {@code tokens[i]} at position
- * {@code positions[i]} of sequence {@code sequenceOf[i]}, whose keys and values live in the KV blocks listed by
- * {@code blockTables[sequenceOf[i]]} (position p in block {@code p / blockSize}, offset {@code p % blockSize}).
+ * {@code positions[i]} of sequence {@code sequenceOf[i]}, whose keys and values for the layers of KV cache group
+ * {@code g} live in the blocks listed by {@code blockTables[sequenceOf[i]][g]} (position p in block
+ * {@code p / blockSize}, offset {@code p % blockSize}; see {@code KvCacheGroups}).
  * Tokens of a sequence come in position order and attend to everything before them in that sequence.
  * {@code outputs} lists the batch indices whose logits are wanted, in the order returned.
  */
-public record ForwardBatch(int[] tokens, int[] positions, int[] sequenceOf, int[][] blockTables, int[] outputs) {
+public record ForwardBatch(int[] tokens, int[] positions, int[] sequenceOf, int[][][] blockTables, int[] outputs) {
 
     public ForwardBatch {
         if (tokens.length == 0 || positions.length != tokens.length || sequenceOf.length != tokens.length) {
@@ -25,7 +26,10 @@ public record ForwardBatch(int[] tokens, int[] positions, int[] sequenceOf, int[
         }
     }
 
-    /** {@code tokens} of one sequence at positions {@code start...}, logits of the last {@code outputs} of them. */
+    /**
+     * {@code tokens} of one sequence at positions {@code start...} in a cache of one group, logits of the last
+     * {@code outputs} of them.
+     */
     public static ForwardBatch single(int[] tokens, int start, int[] blockTable, int outputs) {
         int t = tokens.length;
         int[] positions = new int[t];
@@ -36,7 +40,7 @@ public record ForwardBatch(int[] tokens, int[] positions, int[] sequenceOf, int[
         for (int i = 0; i < outputs; i++) {
             out[i] = t - outputs + i;
         }
-        return new ForwardBatch(tokens, positions, new int[t], new int[][] {blockTable}, out);
+        return new ForwardBatch(tokens, positions, new int[t], new int[][][] {{blockTable}}, out);
     }
 
     public int size() {

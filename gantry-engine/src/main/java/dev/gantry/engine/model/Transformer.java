@@ -6,6 +6,7 @@ import dev.gantry.engine.kernel.Matmul;
 import dev.gantry.engine.kernel.RmsNorm;
 import dev.gantry.engine.kernel.Rope;
 import dev.gantry.engine.kvcache.KvBlockStorage;
+import dev.gantry.engine.kvcache.KvCacheGroups;
 import dev.gantry.engine.kvcache.KvShape;
 import dev.gantry.engine.kvcache.SequenceKvCache;
 import java.util.List;
@@ -47,8 +48,13 @@ public final class Transformer {
         return new SequenceKvCache(kvShape(), Math.min(capacity, c.contextLength()));
     }
 
+    /** The cache's view of the model: its widths, and its layers grouped by attention window. */
     public KvShape kvShape() {
-        return new KvShape(c.layers(), c.kvDim(), c.vDim());
+        int[] windows = new int[c.layers()];
+        for (int l = 0; l < windows.length; l++) {
+            windows[l] = c.slidingWindowLayer(l) ? c.slidingWindow() : 0;
+        }
+        return new KvShape(KvCacheGroups.of(windows), c.kvDim(), c.vDim());
     }
 
     /**
@@ -88,7 +94,7 @@ public final class Transformer {
     private float[] layers(ForwardBatch batch, KvBlockStorage kv) {
         int t = batch.size();
         int dim = c.dim();
-        int[] slots = slots(batch, kv);
+        int[][] slots = slots(batch, kv);
         float[] x = new float[t * dim];
         float embedScale = c.architecture().embeddingScale(dim);
         for (int i = 0; i < t; i++) {
@@ -112,23 +118,31 @@ public final class Transformer {
         return x;
     }
 
-    /** The KV slot of every token of the batch, checked against its block table. */
-    private int[] slots(ForwardBatch batch, KvBlockStorage kv) {
+    /** The KV slot of every token of the batch in each group, {@code [group][token]}, checked against its tables. */
+    private int[][] slots(ForwardBatch batch, KvBlockStorage kv) {
         int bs = kv.blockSize();
-        int[] slots = new int[batch.size()];
-        for (int i = 0; i < slots.length; i++) {
+        int groups = kv.groups().groupCount();
+        int[][] slots = new int[groups][batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
             int pos = batch.positions()[i];
-            int[] table = batch.blockTables()[batch.sequenceOf()[i]];
-            if (pos < 0 || pos >= c.contextLength() || pos / bs >= table.length) {
-                throw new IllegalArgumentException("position " + pos + " has no KV block (" + table.length
-                        + " blocks of " + bs + ", context " + c.contextLength() + ")");
+            int[][] tables = batch.blockTables()[batch.sequenceOf()[i]];
+            if (tables.length != groups) {
+                throw new IllegalArgumentException("a sequence has " + tables.length + " block tables; the cache has "
+                        + groups + " groups");
             }
-            slots[i] = kv.slot(table[pos / bs], pos % bs);
+            for (int g = 0; g < groups; g++) {
+                int[] table = tables[g];
+                if (pos < 0 || pos >= c.contextLength() || pos / bs >= table.length) {
+                    throw new IllegalArgumentException("position " + pos + " has no KV block (" + table.length
+                            + " blocks of " + bs + ", context " + c.contextLength() + ")");
+                }
+                slots[g][i] = kv.slot(table[pos / bs], pos % bs);
+            }
         }
         return slots;
     }
 
-    private void attentionBlock(int layer, LayerWeights lw, float[] x, ForwardBatch batch, int[] slots, KvBlockStorage kv, Scratch s) {
+    private void attentionBlock(int layer, LayerWeights lw, float[] x, ForwardBatch batch, int[][] slots, KvBlockStorage kv, Scratch s) {
         int t = batch.size();
         int dim = c.dim();
         int qDim = c.qDim();
@@ -150,6 +164,7 @@ public final class Transformer {
         addBias(s.v, lw.bv(), t, vDim);
         int hd = c.headDim();
         Rope rope = c.slidingWindowLayer(layer) ? localRope : globalRope;
+        int[] layerSlots = slots[kv.groups().group(layer)];
         for (int i = 0; i < t; i++) {
             if (lw.qNorm() != null) {
                 for (int h = 0; h < c.heads(); h++) {
@@ -162,7 +177,7 @@ public final class Transformer {
             rope.angles(batch.positions()[i], s.cos, s.sin);
             rope.rotate(s.q, i * qDim, c.heads(), hd, s.cos, s.sin);
             rope.rotate(s.k, i * kvDim, c.kvHeads(), hd, s.cos, s.sin);
-            kv.writeSlot(slots[i], layer, s.k, i * kvDim, s.v, i * vDim);
+            kv.writeSlot(layerSlots[i], layer, s.k, i * kvDim, s.v, i * vDim);
         }
         attend(layer, batch, kv, s);
         Matmul.apply(pool, lw.wo(), s.att, t, s.out);
@@ -186,6 +201,7 @@ public final class Transformer {
         int[] runStart = runs(batch);
         int runCount = runStart.length - 1;
         int kvHeads = c.kvHeads();
+        int kvGroup = kv.groups().group(layer);
         pool.run(runCount * kvHeads, work, (start, end) -> {
             PagedAttention attention = new PagedAttention(kv, layer, hd, vd, group);
             for (int job = start; job < end; job++) {
@@ -194,7 +210,7 @@ public final class Transformer {
                 int first = runStart[r];
                 int count = runStart[r + 1] - first;
                 int pos = batch.positions()[first];
-                int[] table = batch.blockTables()[batch.sequenceOf()[first]];
+                int[] table = batch.blockTables()[batch.sequenceOf()[first]][kvGroup];
                 if (count > 1 && attention.runs(pos + count)) {
                     attention.run(s.q, first * c.qDim(), c.qDim(), count, pos, window, g * group, g, table, scale, cap,
                             s.att, first * heads * vd, heads * vd);

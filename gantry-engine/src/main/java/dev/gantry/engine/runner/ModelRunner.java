@@ -54,7 +54,7 @@ public final class ModelRunner {
         int[] tokens = new int[total];
         int[] positions = new int[total];
         int[] sequenceOf = new int[total];
-        int[][] tables = new int[chunks.size()][];
+        int[][][] tables = new int[chunks.size()][][];
         int sampled = 0;
         for (ScheduledChunk c : chunks) {
             sampled += c.sample() ? 1 : 0;
@@ -64,7 +64,7 @@ public final class ModelRunner {
         int o = 0;
         for (int s = 0; s < chunks.size(); s++) {
             ScheduledChunk c = chunks.get(s);
-            tables[s] = kv.blockIds(c.seqId());
+            tables[s] = kv.blockTables(c.seqId());
             for (int j = 0; j < c.length(); j++, i++) {
                 tokens[i] = c.token(j);
                 positions[i] = c.start() + j;

@@ -41,13 +41,13 @@ class KvCacheManagerTest {
         KvCacheManager kv = manager(16, 10);
         int[] p = prompt(0, 40);
         run(kv, 1, p);
-        int[] first = kv.blockIds(1);
+        int[] first = kv.blockIds(1, 0);
         kv.free(1);
 
         assertThat(kv.computedPrefix(p)).isEqualTo(32);
         assertThat(kv.allocateSlots(2, p, 8)).isTrue();
         assertThat(kv.computedTokens(2)).isEqualTo(32);
-        int[] second = kv.blockIds(2);
+        int[] second = kv.blockIds(2, 0);
         assertThat(Arrays.copyOf(second, 2)).containsExactly(first[0], first[1]);
         assertThat(kv.pool().hashOf(second[2])).as("a partial block is never a cache hit").isNull();
         assertThat(kv.usage().usedBlocks()).isEqualTo(3);
@@ -70,8 +70,8 @@ class KvCacheManagerTest {
         int[] p = prompt(0, 9);
         run(kv, 1, p);
         run(kv, 2, p);
-        assertThat(kv.blockIds(2)[0]).isEqualTo(kv.blockIds(1)[0]);
-        assertThat(kv.pool().refCount(kv.blockIds(1)[1])).isEqualTo(2);
+        assertThat(kv.blockIds(2, 0)[0]).isEqualTo(kv.blockIds(1, 0)[0]);
+        assertThat(kv.pool().refCount(kv.blockIds(1, 0)[1])).isEqualTo(2);
         assertThat(kv.usage()).isEqualTo(new KvUsage(4, 0, 10));
     }
 
@@ -95,7 +95,7 @@ class KvCacheManagerTest {
             tokens = Arrays.copyOf(tokens, tokens.length + 1);
             tokens[tokens.length - 1] = 50 + step;
             assertThat(kv.allocateSlots(1, tokens, 1)).isTrue();
-            assertThat(kv.slot(1, tokens.length - 1)).isEqualTo(kv.blockIds(1)[(tokens.length - 1) / 4] * 4 + (tokens.length - 1) % 4);
+            assertThat(kv.slot(1, 0, tokens.length - 1)).isEqualTo(kv.blockIds(1, 0)[(tokens.length - 1) / 4] * 4 + (tokens.length - 1) % 4);
             kv.commitComputed(1, tokens.length);
         }
         kv.free(1);
@@ -163,12 +163,12 @@ class KvCacheManagerTest {
         int[] p = prompt(0, 6);
         run(kv, 1, p);
         kv.fork(1, 2);
-        assertThat(kv.blockIds(2)).containsExactly(kv.blockIds(1));
+        assertThat(kv.blockIds(2, 0)).containsExactly(kv.blockIds(1, 0));
         assertThat(kv.computedTokens(2)).isEqualTo(6);
         int[] p1 = Arrays.copyOf(p, 7);
         p1[6] = 77;
         assertThat(kv.allocateSlots(2, p1, 1)).isTrue();
-        assertThat(kv.blockIds(2)[1]).isNotEqualTo(kv.blockIds(1)[1]);
+        assertThat(kv.blockIds(2, 0)[1]).isNotEqualTo(kv.blockIds(1, 0)[1]);
         assertThatThrownBy(() -> kv.fork(1, 2)).hasMessageContaining("already exists");
         kv.free(1);
         kv.free(2);
@@ -176,20 +176,80 @@ class KvCacheManagerTest {
         assertThat(kv.free(2)).isFalse();
     }
 
+    /** Blocks of 4 tokens over a global layer and a layer with a window of 8: two groups of one layer each. */
+    private KvCacheManager hybrid(int blocks) {
+        kv = new KvCacheManager(new BlockPool(new KvCacheConfig(4, 1, KvCacheType.F16),
+                new KvShape(KvCacheGroups.of(new int[] {0, 8}), 32, 32), blocks));
+        return kv;
+    }
+
     @Test
-    void slidingWindowReleaseFreesBlocksBehindTheWindow() {
-        KvCacheManager kv = manager(4, 10);
+    void aSlidingGroupReleasesTheBlocksBehindItsWindowAtEachCommit() {
+        KvCacheManager kv = hybrid(20);
         run(kv, 1, prompt(0, 18));
-        assertThat(kv.releaseBlocksBefore(1, 18 - 8 + 1)).isEqualTo(2);
-        assertThat(kv.usage().usedBlocks()).isEqualTo(3);
-        assertThat(kv.blockIds(1)[0]).isEqualTo(BlockPool.NO_BLOCK);
+        // the next query, at 18, sees 11..18: blocks 0 and 1 (positions 0..7) are behind the window
+        assertThat(kv.blockIds(1, 1)).startsWith(BlockPool.NO_BLOCK, BlockPool.NO_BLOCK).hasSize(5);
+        assertThat(kv.blockIds(1, 1)[2]).isNotEqualTo(BlockPool.NO_BLOCK);
+        assertThat(kv.blockIds(1, 0)).hasSize(5).doesNotContain(BlockPool.NO_BLOCK);
+        assertThat(kv.usage().usedBlocks()).isEqualTo(5 + 3);
+
+        assertThat(kv.allocateSlots(1, prompt(0, 19), 1)).isTrue();
+        kv.commitComputed(1, 19);
+        assertThat(kv.blockIds(1, 1)[2]).as("position 11 is out of the window of the query at 19").isEqualTo(BlockPool.NO_BLOCK);
+        assertThat(kv.usage().usedBlocks()).isEqualTo(5 + 2);
+    }
+
+    @Test
+    void aSequenceOfAHybridModelNeedsOnlyItsWindowOfSlidingBlocks() {
+        KvCacheManager kv = hybrid(20);
+        assertThat(kv.blocksFor(64, 4)).as("16 global blocks, a window of 8 and a chunk of 4 over 4 sliding ones")
+                .isEqualTo(16 + 2 + 1 + 1);
+        int[] tokens = prompt(0, 64);
+        for (int n = 4; n <= 64; n += 4) {
+            assertThat(kv.allocateSlots(1, tokens, 4)).as("chunk ending at %d", n).isTrue();
+            kv.commitComputed(1, n);
+        }
+        assertThat(kv.usage().usedBlocks()).isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void aPrefixHitOnAHybridModelNeedsOnlyTheSlidingBlocksInsideTheWindow() {
+        KvCacheManager kv = hybrid(24);
+        int[] p = prompt(0, 40);
+        run(kv, 1, p); // 10 global blocks; the sliding group released its blocks 0..7 at the commit
+        kv.free(1);
+        // evict the sliding group's blocks 0..5, the least recently released: all 4 never-used blocks go first
+        int[] other = prompt(100, 40);
+        assertThat(kv.allocateSlots(2, other, 4 * 5)).isTrue();
+        kv.free(2);
+
+        // resuming at 36 needs sliding positions 29..35 (blocks 7 and 8) and every global block before 36
+        assertThat(kv.computedPrefix(p)).isEqualTo(36);
+        assertThat(kv.allocateSlots(3, p, 4)).isTrue();
+        assertThat(kv.computedTokens(3)).isEqualTo(36);
+        assertThat(kv.blockIds(3, 1)).startsWith(BlockPool.NO_BLOCK, BlockPool.NO_BLOCK, BlockPool.NO_BLOCK,
+                BlockPool.NO_BLOCK, BlockPool.NO_BLOCK, BlockPool.NO_BLOCK, BlockPool.NO_BLOCK).hasSize(10);
+        assertThat(kv.blockIds(3, 0)).hasSize(10).doesNotContain(BlockPool.NO_BLOCK);
+    }
+
+    @Test
+    void aPrefixWhoseSlidingWindowWasEvictedIsNotAHit() {
+        KvCacheManager kv = hybrid(24);
+        int[] p = prompt(0, 40);
+        run(kv, 1, p);
+        kv.free(1);
+        int[] other = prompt(100, 40);
+        assertThat(kv.allocateSlots(2, other, 4 * 6)).isTrue(); // 4 never used, then sliding blocks 0..7
+        kv.free(2);
+
+        assertThat(kv.computedPrefix(p)).as("block 7 is gone, and no earlier run of two blocks is cached").isZero();
     }
 
     @Test
     void keysWrittenThroughTheManagerAreReadAtTheSequencesSlot() {
         KvCacheManager kv = manager(4, 10);
         run(kv, 1, prompt(0, 6));
-        int slot = kv.slot(1, 5);
+        int slot = kv.slot(1, 0, 5);
         float[] k = new float[32];
         float[] v = new float[32];
         k[3] = 0.25f;
