@@ -94,8 +94,9 @@ public final class PrefixCache {
             parent = chain[n];
         }
         if (window > 0) {
-            n = slidingMatch(ids, limit, Math.ceilDiv(window - 1, blockSize));
-            Arrays.fill(ids, 0, Math.max(0, n - Math.ceilDiv(window - 1, blockSize)), BlockPool.NO_BLOCK);
+            int needed = Math.ceilDiv(window - 1, blockSize);
+            n = slidingMatch(ids, limit, needed);
+            Arrays.fill(ids, 0, Math.max(0, n - needed), BlockPool.NO_BLOCK);
         }
         return new PrefixMatch(n * blockSize, Arrays.copyOf(ids, n), Arrays.copyOf(chain, n));
     }
