@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.engine.kvcache.KvCacheConfig;
-import dev.gantry.engine.kvcache.SequenceKvCache;
-import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.sampling.SamplingParams;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.OverloadedException;
 import dev.gantry.engine.scheduler.SchedulerConfig;
+import dev.gantry.engine.support.GreedyRun;
 import dev.gantry.engine.support.SharedData;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,26 +51,8 @@ class EngineTest {
         return prompts;
     }
 
-    /** Greedy tokens of a prompt run alone, through the single-sequence path. */
     private static List<Integer> alone(int[] prompt) {
-        Transformer t = model.transformer();
-        List<Integer> out = new ArrayList<>();
-        try (SequenceKvCache cache = t.newCache(prompt.length + GENERATE)) {
-            float[] logits = t.forward(prompt, 0, cache, 1);
-            for (int i = 0; i < GENERATE; i++) {
-                int best = 0;
-                for (int v = 1; v < logits.length; v++) {
-                    if (logits[v] > logits[best]) {
-                        best = v;
-                    }
-                }
-                out.add(best);
-                if (i + 1 < GENERATE) {
-                    logits = t.forward(new int[] {best}, prompt.length + i, cache, 1);
-                }
-            }
-        }
-        return out;
+        return GreedyRun.alone(model, prompt, GENERATE);
     }
 
     private static List<List<Integer>> batched(EngineConfig config, List<int[]> prompts) throws InterruptedException {

@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.engine.kvcache.KvCacheConfig;
 import dev.gantry.engine.kvcache.KvCacheGroups;
 import dev.gantry.engine.kvcache.KvShape;
-import dev.gantry.engine.kvcache.SequenceKvCache;
-import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.sampling.SamplingParams;
 import dev.gantry.engine.scheduler.FinishReason;
 import dev.gantry.engine.scheduler.SchedulerConfig;
+import dev.gantry.engine.support.GreedyRun;
 import dev.gantry.engine.support.SharedData;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,27 +34,6 @@ class SlidingWindowEngineTest {
             t[i] = 3 + random.nextInt(vocab - 3);
         }
         return t;
-    }
-
-    private static List<Integer> alone(LocalModel model, int[] prompt) {
-        Transformer t = model.transformer();
-        List<Integer> out = new ArrayList<>();
-        try (SequenceKvCache cache = t.newCache(prompt.length + GENERATE)) {
-            float[] logits = t.forward(prompt, 0, cache, 1);
-            for (int i = 0; i < GENERATE; i++) {
-                int best = 0;
-                for (int v = 1; v < logits.length; v++) {
-                    if (logits[v] > logits[best]) {
-                        best = v;
-                    }
-                }
-                out.add(best);
-                if (i + 1 < GENERATE) {
-                    logits = t.forward(new int[] {best}, prompt.length + i, cache, 1);
-                }
-            }
-        }
-        return out;
     }
 
     private static List<List<Integer>> batched(LocalModel model, EngineConfig config, List<int[]> prompts)
@@ -108,7 +86,7 @@ class SlidingWindowEngineTest {
             List<List<Integer>> outputs = batched(model, new EngineConfig(CHUNKS_OF_48, KvCacheConfig.of(32L << 20)), prompts);
             for (int i = 0; i < prompts.size(); i++) {
                 assertThat(outputs.get(i)).as("%s request %d (%d prompt tokens)", file, i, prompts.get(i).length)
-                        .isEqualTo(alone(model, prompts.get(i)));
+                        .isEqualTo(GreedyRun.alone(model, prompts.get(i), GENERATE));
             }
         }
     }
@@ -129,7 +107,7 @@ class SlidingWindowEngineTest {
 
             List<List<Integer>> outputs = batched(model, new EngineConfig(CHUNKS_OF_48, KvCacheConfig.of(memory)),
                     List.of(prompt));
-            assertThat(outputs.getFirst()).isEqualTo(alone(model, prompt));
+            assertThat(outputs.getFirst()).isEqualTo(GreedyRun.alone(model, prompt, GENERATE));
         }
     }
 }
