@@ -102,9 +102,7 @@ public final class Matmul {
         float[] out = sl.out();
         int base = sl.rowStart();
         if (tokens == 1) {
-            for (int r = from; r < to; r++) {
-                out[sl.outOffset() + r] = format.dot(data, (base + r) * rowBytes, input, 0, cols);
-            }
+            format.dotRows(data, (base + from) * rowBytes, rowBytes, to - from, input, 0, cols, out, sl.outOffset() + from);
             return;
         }
         if (tokens >= PANEL_MIN_TOKENS && WeightPanel.supports(format)) {

@@ -4,12 +4,15 @@ import dev.gantry.engine.kernel.Axpy;
 import dev.gantry.engine.kernel.Softmax;
 import dev.gantry.engine.kvcache.KvBlockStorage;
 import dev.gantry.engine.kvcache.KvCacheType;
+import dev.gantry.engine.tensor.F16;
 import dev.gantry.engine.tensor.GgmlType;
 import dev.gantry.engine.tensor.WeightFormat;
 import dev.gantry.engine.tensor.WeightPanel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Scaled dot-product attention over the KV blocks of a sequence (PagedAttention, Kwon et al., 2023) for one KV
@@ -24,6 +27,7 @@ import java.nio.ByteOrder;
 final class PagedAttention {
 
     private static final WeightFormat HALF_DOT = WeightFormat.of(GgmlType.F16);
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** Tokens of a run whose scores are held at once: (16 x group) rows of the run's length, at most. */
     private static final int RUN_TILE = 16;
     /** The most floats a run's key panel or score tile may take: 16 MiB each. */
@@ -41,6 +45,8 @@ final class PagedAttention {
     private final float[] query;   // (group, headDim)
     private final float[] row;     // one decoded key or value slice
     private final float[] acc;     // (group, valueDim)
+    private final float[] keyColumns; // (headDim, lanes): short heads' keys of a vector of positions
+    private final float[] laneScores = new float[F.length()];
     private float[] scores = new float[0]; // (group, positions), or (tokens, group, positions) for a run
     private int[] slots = new int[0];      // (positions)
     private long[] rowOffsets = new long[0]; // (positions): a run's key rows
@@ -60,6 +66,7 @@ final class PagedAttention {
         this.query = new float[group * headDim];
         this.row = new float[Math.max(headDim, valueDim)];
         this.acc = new float[group * valueDim];
+        this.keyColumns = headDim < F16.SEQUENTIAL_BELOW ? new float[headDim * F.length()] : new float[0];
     }
 
     /**
@@ -84,16 +91,20 @@ final class PagedAttention {
         }
         fillSlots(table, from, n);
         long kElement = kv.elementOffset(kvHead * headDim);
-        for (int p = from; p <= to; p++) {
-            long offset = kv.keyOffset(slots[p - from]) + kElement;
-            if (!f16) {
-                decode(keys, offset, headDim);
-            }
-            for (int g = 0; g < group; g++) {
-                // F16 keys: the half-precision dot kernel reads the cache row in place (ggml_vec_dot_f16's job)
-                float dot = f16 ? HALF_DOT.dot(keys, offset, query, g * headDim, headDim)
-                        : rowDot(query, g * headDim, headDim);
-                scores[g * n + p - from] = logit(dot, scale, softCap);
+        if (f16 && headDim < F16.SEQUENTIAL_BELOW) {
+            shortHeadScores(n, kElement, scale, softCap);
+        } else {
+            for (int p = from; p <= to; p++) {
+                long offset = kv.keyOffset(slots[p - from]) + kElement;
+                if (!f16) {
+                    decode(keys, offset, headDim);
+                }
+                for (int g = 0; g < group; g++) {
+                    // F16 keys: the half-precision dot kernel reads the cache row in place (ggml_vec_dot_f16's job)
+                    float dot = f16 ? HALF_DOT.dot(keys, offset, query, g * headDim, headDim)
+                            : rowDot(query, g * headDim, headDim);
+                    scores[g * n + p - from] = logit(dot, scale, softCap);
+                }
             }
         }
         java.util.Arrays.fill(acc, 0, group * valueDim, 0);
@@ -192,6 +203,39 @@ final class PagedAttention {
         }
     }
 
+    /**
+     * The scores of {@link #slots}' {@code n} positions for heads shorter than a vector step, whose F16 dot is a plain
+     * ordered sum ({@link F16#SEQUENTIAL_BELOW}): a vector's lanes hold as many positions, and each lane repeats that
+     * sum exactly. Keys are converted once for the whole group, element-major, into {@link #keyColumns}.
+     */
+    private void shortHeadScores(int n, long kElement, float scale, float softCap) {
+        int lanes = F.length();
+        for (int p0 = 0; p0 < n; p0 += lanes) {
+            int m = Math.min(lanes, n - p0);
+            for (int j = 0; j < m; j++) {
+                long offset = kv.keyOffset(slots[p0 + j]) + kElement;
+                for (int i = 0; i < headDim; i++) {
+                    keyColumns[i * lanes + j] = Float.float16ToFloat(keys.get(HALF, offset + 2L * i));
+                }
+            }
+            for (int g = 0; g < group; g++) {
+                FloatVector dot = FloatVector.zero(F);
+                for (int i = 0; i < headDim; i++) {
+                    dot = dot.add(FloatVector.fromArray(F, keyColumns, i * lanes).mul(query[g * headDim + i]));
+                }
+                dot = dot.mul(scale);
+                if (m == lanes && softCap <= 0) {
+                    dot.intoArray(scores, g * n + p0);
+                } else {
+                    dot.intoArray(laneScores, 0);
+                    for (int j = 0; j < m; j++) {
+                        scores[g * n + p0 + j] = softCap > 0 ? capped(laneScores[j], softCap) : laneScores[j];
+                    }
+                }
+            }
+        }
+    }
+
     /** Tokens a score tile holds over {@code n} positions, within {@link #RUN_FLOATS}. */
     private int tileTokens(int n) {
         return (int) Math.max(1, Math.min(RUN_TILE, RUN_FLOATS / ((long) group * n)));
@@ -233,7 +277,11 @@ final class PagedAttention {
     /** A scaled score, soft-capped when {@code softCap > 0} (Gemma 2's {@code attn_logit_softcapping}). */
     private static float logit(float dot, float scale, float softCap) {
         float s = dot * scale;
-        return softCap > 0 ? softCap * (float) Math.tanh(s / softCap) : s;
+        return softCap > 0 ? capped(s, softCap) : s;
+    }
+
+    private static float capped(float s, float softCap) {
+        return softCap * (float) Math.tanh(s / softCap);
     }
 
     /**

@@ -18,6 +18,13 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class F16 implements WeightFormat, Quantizer {
 
+    /**
+     * Rows shorter than this are summed by {@link #dot} one product after another, in order, from zero
+     * ({@code ((0 + a0*x0) + a1*x1) + ...}, each product rounded before its add): a caller may then compute many
+     * such short dots lane by lane and get the same floats (attention heads of 8 dimensions, for one).
+     */
+    public static final int SEQUENTIAL_BELOW = Simd.WIDE;
+
     private static final float TWO_POW_112 = 0x1p112f;
 
     @Override

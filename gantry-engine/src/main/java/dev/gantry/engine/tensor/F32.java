@@ -23,20 +23,66 @@ public final class F32 implements WeightFormat, Quantizer {
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         GgmlType.F32.blockCount(n);
+        int from = vectorPart(n);
+        return tail(data, offset, x, xOffset, from, n, vectorSum(data, offset, x, xOffset, from));
+    }
+
+    /**
+     * One {@link #dot} per row, but the leftover columns of four rows at a time: a row's leftovers are a serial chain
+     * of adds (ggml's order), so four rows keep four chains in flight instead of one. Each row gets {@link #dot}'s float.
+     */
+    @Override
+    public void dotRows(MemorySegment data, long offset, long rowStride, int rows, float[] x, int xOffset, int n,
+                        float[] out, int outOffset) {
+        GgmlType.F32.blockCount(n);
+        int from = vectorPart(n);
+        int r = 0;
+        for (; from < n && r + 4 <= rows; r += 4) {
+            long o0 = offset + r * rowStride;
+            long o1 = o0 + rowStride;
+            long o2 = o1 + rowStride;
+            long o3 = o2 + rowStride;
+            float s0 = vectorSum(data, o0, x, xOffset, from);
+            float s1 = vectorSum(data, o1, x, xOffset, from);
+            float s2 = vectorSum(data, o2, x, xOffset, from);
+            float s3 = vectorSum(data, o3, x, xOffset, from);
+            for (int i = from; i < n; i++) {
+                float xi = x[xOffset + i];
+                s0 += data.get(Simd.LE_FLOAT, o0 + 4L * i) * xi;
+                s1 += data.get(Simd.LE_FLOAT, o1 + 4L * i) * xi;
+                s2 += data.get(Simd.LE_FLOAT, o2 + 4L * i) * xi;
+                s3 += data.get(Simd.LE_FLOAT, o3 + 4L * i) * xi;
+            }
+            out[outOffset + r] = s0;
+            out[outOffset + r + 1] = s1;
+            out[outOffset + r + 2] = s2;
+            out[outOffset + r + 3] = s3;
+        }
+        for (; r < rows; r++) {
+            out[outOffset + r] = dot(data, offset + r * rowStride, x, xOffset, n);
+        }
+    }
+
+    /** Where the four-accumulator loop stops: the columns after it are {@link #tail}'s. */
+    private static int vectorPart(int n) {
+        return n - n % (4 * Simd.LANES);
+    }
+
+    /** The reduced sum of the first {@code n} products (a multiple of four vectors), ggml's {@code vec_dot_f32} loop. */
+    private static float vectorSum(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         final int lanes = Simd.LANES;
         FloatVector acc0 = FloatVector.zero(Simd.F);
         FloatVector acc1 = acc0;
         FloatVector acc2 = acc0;
         FloatVector acc3 = acc0;
-        int i = 0;
-        for (; i <= n - 4 * lanes; i += 4 * lanes) {
+        for (int i = 0; i < n; i += 4 * lanes) {
             long o = offset + 4L * i;
             acc0 = load(data, o).fma(Simd.x(x, xOffset + i), acc0);
             acc1 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + lanes), acc1);
             acc2 = load(data, o + 8L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 12L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc0.add(acc1).add(acc2.add(acc3))));
+        return Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
     }
 
     /** {@code sum} plus the products of elements {@code [from, n)}, one by one (a method of its own for C2's budget). */
