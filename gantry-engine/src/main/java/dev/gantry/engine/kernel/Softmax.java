@@ -1,6 +1,7 @@
 package dev.gantry.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,11 +17,17 @@ public final class Softmax {
 
     /** Softmax of {@code x[off..off+n)} in place. */
     public static void apply(float[] x, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
+        // the maximum does not depend on the order it is taken in, so it goes a vector at a time
+        int i = 0;
+        FloatVector lanesMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i <= n - F.length(); i += F.length()) {
+            lanesMax = lanesMax.max(FloatVector.fromArray(F, x, off + i));
+        }
+        float max = lanesMax.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
             max = Math.max(max, x[off + i]);
         }
-        int i = 0;
+        i = 0;
         FloatVector vmax = FloatVector.broadcast(F, max);
         for (; i <= n - F.length(); i += F.length()) {
             Expf.exp(FloatVector.fromArray(F, x, off + i).sub(vmax)).intoArray(x, off + i);

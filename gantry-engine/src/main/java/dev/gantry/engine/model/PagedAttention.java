@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Numerics follow llama.cpp's default F16 cache: queries are rounded to half precision before {@code q·k}, and
  * the attention weights before {@code p·V}, as ggml converts them to the cache's type for those products.
  *
- * <p>One instance per thread: it holds that thread's scratch.
+ * <p>One instance per thread: it holds that thread's scratch, reused across layers and steps ({@link #on}).
  */
 final class PagedAttention {
 
@@ -34,19 +34,22 @@ final class PagedAttention {
     private static final long RUN_FLOATS = 4L << 20;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final KvBlockStorage kv;
-    private final MemorySegment keys;
-    private final MemorySegment values;
-    private final boolean f16;
+    private KvBlockStorage kv;
+    private MemorySegment keys;
+    private MemorySegment values;
+    private boolean f16;
+    private int blockSize;
     private final int headDim;
     private final int valueDim;
     private final int group;
-    private final int blockSize;
     private final float[] query;   // (group, headDim)
     private final float[] row;     // one decoded key or value slice
     private final float[] acc;     // (group, valueDim)
-    private final float[] keyColumns; // (headDim, lanes): short heads' keys of a vector of positions
+    private final float[] keyRows;    // (lanes, headDim): short heads' keys of a vector of positions
+    private final float[] keyColumns; // (headDim, lanes): the same, transposed
+    private final int[] keyGather;    // lane j reads keyRows[j * headDim]
     private final float[] laneScores = new float[F.length()];
+    private float[] valueRows = new float[0]; // (positions, valueDim): short heads' values
     private float[] scores = new float[0]; // (group, positions), or (tokens, group, positions) for a run
     private int[] slots = new int[0];      // (positions)
     private long[] rowOffsets = new long[0]; // (positions): a run's key rows
@@ -54,19 +57,36 @@ final class PagedAttention {
     private float[] runAcc = new float[0];   // (tokens, group, valueDim)
     private final WeightPanel keyPanel = new WeightPanel();
 
+    /** Attention for heads of these widths, to be pointed at a layer's cache with {@link #on}. */
+    PagedAttention(int headDim, int valueDim, int group) {
+        this.headDim = headDim;
+        this.valueDim = valueDim;
+        this.group = group;
+        this.query = new float[group * headDim];
+        this.row = new float[Math.max(headDim, valueDim)];
+        this.acc = new float[group * valueDim];
+        boolean shortHeads = headDim < F16.SEQUENTIAL_BELOW;
+        this.keyRows = shortHeads ? new float[headDim * F.length()] : new float[0];
+        this.keyColumns = shortHeads ? new float[headDim * F.length()] : new float[0];
+        this.keyGather = new int[F.length()];
+        for (int j = 0; j < keyGather.length; j++) {
+            keyGather[j] = j * headDim;
+        }
+    }
+
     PagedAttention(KvBlockStorage kv, int layer, int headDim, int valueDim, int group) {
+        this(headDim, valueDim, group);
+        on(kv, layer);
+    }
+
+    /** Points this attention (and its scratch, kept from call to call) at layer {@code layer} of {@code kv}. */
+    PagedAttention on(KvBlockStorage kv, int layer) {
         this.kv = kv;
         this.keys = kv.keys(layer);
         this.values = kv.values(layer);
         this.f16 = kv.type() == KvCacheType.F16;
-        this.headDim = headDim;
-        this.valueDim = valueDim;
-        this.group = group;
         this.blockSize = kv.blockSize();
-        this.query = new float[group * headDim];
-        this.row = new float[Math.max(headDim, valueDim)];
-        this.acc = new float[group * valueDim];
-        this.keyColumns = headDim < F16.SEQUENTIAL_BELOW ? new float[headDim * F.length()] : new float[0];
+        return this;
     }
 
     /**
@@ -112,12 +132,16 @@ final class PagedAttention {
             Softmax.apply(scores, g * n, n);
         }
         long vElement = kv.elementOffset(kvHead * valueDim);
-        for (int p = from; p <= to; p++) {
-            long offset = kv.valueOffset(slots[p - from]) + vElement;
-            decode(values, offset, valueDim);
-            for (int g = 0; g < group; g++) {
-                float w = half(scores[g * n + p - from]);
-                Axpy.apply(w, row, 0, acc, g * valueDim, valueDim);
+        if (f16 && valueDim < F16.SEQUENTIAL_BELOW) {
+            shortHeadValues(n, vElement);
+        } else {
+            for (int p = from; p <= to; p++) {
+                long offset = kv.valueOffset(slots[p - from]) + vElement;
+                decode(values, offset, valueDim);
+                for (int g = 0; g < group; g++) {
+                    float w = half(scores[g * n + p - from]);
+                    Axpy.apply(w, row, 0, acc, g * valueDim, valueDim);
+                }
             }
         }
         for (int g = 0; g < group; g++) {
@@ -213,10 +237,10 @@ final class PagedAttention {
         for (int p0 = 0; p0 < n; p0 += lanes) {
             int m = Math.min(lanes, n - p0);
             for (int j = 0; j < m; j++) {
-                long offset = kv.keyOffset(slots[p0 + j]) + kElement;
-                for (int i = 0; i < headDim; i++) {
-                    keyColumns[i * lanes + j] = Float.float16ToFloat(keys.get(HALF, offset + 2L * i));
-                }
+                F16.toFloats(keys, kv.keyOffset(slots[p0 + j]) + kElement, keyRows, j * headDim, headDim);
+            }
+            for (int i = 0; i < headDim; i++) {
+                FloatVector.fromArray(F, keyRows, i, keyGather, 0).intoArray(keyColumns, i * lanes);
             }
             for (int g = 0; g < group; g++) {
                 FloatVector dot = FloatVector.zero(F);
@@ -232,6 +256,24 @@ final class PagedAttention {
                         scores[g * n + p0 + j] = softCap > 0 ? capped(laneScores[j], softCap) : laneScores[j];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The weighted sum of {@link #slots}' {@code n} value rows into {@link #acc}, as the general loop computes it,
+     * for heads too short for a vector: every row is converted once, for the whole group, a vector at a time.
+     */
+    private void shortHeadValues(int n, long vElement) {
+        if (valueRows.length < n * valueDim) {
+            valueRows = new float[Math.max(n * valueDim, 2 * valueRows.length)];
+        }
+        for (int p = 0; p < n; p++) {
+            F16.toFloats(values, kv.valueOffset(slots[p]) + vElement, valueRows, p * valueDim, valueDim);
+        }
+        for (int g = 0; g < group; g++) {
+            for (int p = 0; p < n; p++) {
+                Axpy.apply(half(scores[g * n + p]), valueRows, p * valueDim, acc, g * valueDim, valueDim);
             }
         }
     }

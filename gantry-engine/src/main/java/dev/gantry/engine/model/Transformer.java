@@ -25,6 +25,8 @@ public final class Transformer {
     private final Rope globalRope;
     private final Rope localRope;
     private final Activation activation;
+    /** Each compute thread's attention scratch, grown to the longest context it has seen. */
+    private final ThreadLocal<PagedAttention> attentions;
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
         this.c = config;
@@ -37,6 +39,8 @@ public final class Transformer {
                 ? Rope.plain(pairing, config.ropeDims(), config.ropeBaseLocal())
                 : globalRope;
         this.activation = config.architecture().activation();
+        this.attentions = ThreadLocal.withInitial(() -> new PagedAttention(config.headDim(), config.valueDim(),
+                config.heads() / config.kvHeads()));
     }
 
     public ModelConfig config() {
@@ -203,7 +207,7 @@ public final class Transformer {
         int kvHeads = c.kvHeads();
         int kvGroup = kv.groups().group(layer);
         pool.run(runCount * kvHeads, work, (start, end) -> {
-            PagedAttention attention = new PagedAttention(kv, layer, hd, vd, group);
+            PagedAttention attention = attentions.get().on(kv, layer);
             for (int job = start; job < end; job++) {
                 int r = job / kvHeads;
                 int g = job % kvHeads;

@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * IEEE binary16 ({@code ggml_half}), little-endian, 2 bytes an element (ggml {@code GGML_TYPE_F16}).
@@ -141,8 +142,14 @@ public final class F16 implements WeightFormat, Quantizer {
 
     /** {@link Simd#LANES} halves at a byte offset, as floats. */
     private static FloatVector load(MemorySegment data, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN)
-                .castShape(Simd.I, 0);
+        return load(Simd.S, Simd.I, data, offset);
+    }
+
+    /** As many halves at a byte offset as {@code ints} has lanes, as floats ({@code shorts} has as many lanes). */
+    private static FloatVector load(VectorSpecies<Short> shorts, VectorSpecies<Integer> ints, MemorySegment data,
+                                    long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(shorts, data, offset, ByteOrder.LITTLE_ENDIAN)
+                .castShape(ints, 0);
         // sign to bit 31, exponent and mantissa to bits 13..27 (the arithmetic shift smears the sign over 28..30,
         // which the mask clears)
         IntVector bits = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
@@ -150,6 +157,28 @@ public final class F16 implements WeightFormat, Quantizer {
         IntVector special = h.and(0x7c00).add(0x400).lanewise(VectorOperators.LSHL, 16)
                 .lanewise(VectorOperators.ASHR, 8).and(0x7F80_0000);
         return ((FloatVector) bits.or(special).reinterpretAsFloats()).mul(TWO_POW_112);
+    }
+
+    /**
+     * {@code n} halves at byte {@code offset} into {@code dst[dstOffset..]} as floats, a vector at a time, and in
+     * vectors of 8 and 4 for what is left: a row as short as an attention head of 8 converts in one step.
+     */
+    public static void toFloats(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        int i = 0;
+        for (; i <= n - Simd.LANES; i += Simd.LANES) {
+            load(data, offset + 2L * i).intoArray(dst, dstOffset + i);
+        }
+        if (Simd.LANES > 8 && i <= n - 8) {
+            load(ShortVector.SPECIES_128, IntVector.SPECIES_256, data, offset + 2L * i).intoArray(dst, dstOffset + i);
+            i += 8;
+        }
+        if (Simd.LANES > 4 && i <= n - 4) {
+            load(ShortVector.SPECIES_64, IntVector.SPECIES_128, data, offset + 2L * i).intoArray(dst, dstOffset + i);
+            i += 4;
+        }
+        for (; i < n; i++) {
+            dst[dstOffset + i] = Simd.f16(data, offset + 2L * i);
+        }
     }
 
     /** Round to nearest even, as ggml's {@code GGML_FP32_TO_FP16} (F16C {@code vcvtps2ph} or its software twin). */

@@ -46,6 +46,30 @@ class F16Test {
     }
 
     @Test
+    void toFloatsConvertsEveryHalfOfAnyLengthExactly() {
+        java.util.Random rnd = new java.util.Random(3);
+        int[] all = new int[80];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = rnd.nextInt(1 << 16); // every class of half: subnormals, infinities and NaNs included
+        }
+        all[5] = 0x7C00;
+        all[6] = 0x0001;
+        MemorySegment s = halves(all);
+        for (int n = 0; n <= 40; n++) {
+            for (int start = 0; start < 3; start++) {
+                float[] out = new float[n + 2];
+                F16.toFloats(s, 2L * start, out, 1, n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(Float.floatToRawIntBits(out[1 + i])).as("n %d, half %d", n, start + i)
+                            .isEqualTo(Float.floatToRawIntBits(Float.float16ToFloat((short) all[start + i])));
+                }
+                assertThat(out[0]).isZero();
+                assertThat(out[n + 1]).isZero();
+            }
+        }
+    }
+
+    @Test
     void quantizingRoundsToNearestEven() {
         float[] x = {1.0f + 0x1p-11f, 1.0f + 3 * 0x1p-11f, 65520.0f, -0.0f};
         MemorySegment q = BlockBytes.zeroed(8);
