@@ -27,6 +27,8 @@ public final class Transformer {
     private final Activation activation;
     /** Each compute thread's attention scratch, grown to the longest context it has seen. */
     private final ThreadLocal<PagedAttention> attentions;
+    /** Each calling thread's activations, kept for the next forward pass of as many tokens or fewer. */
+    private final ThreadLocal<Scratch> scratch;
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
         this.c = config;
@@ -41,6 +43,7 @@ public final class Transformer {
         this.activation = config.architecture().activation();
         this.attentions = ThreadLocal.withInitial(() -> new PagedAttention(config.headDim(), config.valueDim(),
                 config.heads() / config.kvHeads()));
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(config, 1));
     }
 
     public ModelConfig config() {
@@ -113,7 +116,11 @@ public final class Transformer {
                 }
             }
         }
-        Scratch s = new Scratch(c, t);
+        Scratch s = scratch.get();
+        if (s.tokens < t) {
+            s = new Scratch(c, t);
+            scratch.set(s);
+        }
         List<LayerWeights> layers = w.layers();
         for (int l = 0; l < layers.size(); l++) {
             attentionBlock(l, layers.get(l), x, batch, slots, kv, s);
@@ -315,8 +322,9 @@ public final class Transformer {
         }
     }
 
-    /** Activations of one forward pass, sized for its batch. */
+    /** Activations of a forward pass of up to {@link #tokens} tokens. */
     private static final class Scratch {
+        final int tokens;
         final float[] xb;
         final float[] q;
         final float[] k;
@@ -330,6 +338,7 @@ public final class Transformer {
         final float[] sin;
 
         Scratch(ModelConfig c, int t) {
+            tokens = t;
             xb = new float[t * c.dim()];
             q = new float[t * c.qDim()];
             k = new float[t * c.kvDim()];
