@@ -15,7 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * exponent and mantissa up by 13 gives a binary32 whose value is the half's times 2^-112 (for normals and subnormals
  * alike), so one multiply by 2^112 finishes it; the sign bit is carried along. Exponent 31 (inf, NaN) would come out
  * finite that way and is forced to binary32 exponent 255 instead, which the multiply leaves inf or NaN. All with
- * integer arithmetic, no masks, and few vector calls (see the note on C2's inlining budget in {@link Simd}).
+ * integer arithmetic, no masks, and few vector calls (see the note on C2's inlining budget in {@link Simd}). The dot
+ * kernels skip that fix-up, which costs as much again as the rest of the conversion, and keep a running maximum of
+ * the halves' magnitudes instead: a row with an inf or a NaN (never one of a sane model) is then converted in full.
  */
 public final class F16 implements WeightFormat, Quantizer {
 
@@ -27,6 +29,9 @@ public final class F16 implements WeightFormat, Quantizer {
     public static final int SEQUENTIAL_BELOW = Simd.WIDE;
 
     private static final float TWO_POW_112 = 0x1p112f;
+    private static final short MAGNITUDE = 0x7FFF;
+    /** The smallest {@code half & 0x7FFF} of an inf or a NaN (exponent 31). */
+    private static final short INF_MAGNITUDE = 0x7C00;
 
     @Override
     public GgmlType type() {
@@ -44,10 +49,44 @@ public final class F16 implements WeightFormat, Quantizer {
     /**
      * One accumulator of {@link Simd#WIDE} lanes (the conversion, not the FMA latency, bounds this loop, and a small
      * body leaves the tile kernels below room within C2's inlining budget), as parts where vectors are narrower.
+     * Halves convert by {@link #finite}, and the row goes again through {@link #exactDot} if any was inf or NaN: the
+     * same floats as converting each half in full, for five vector operations fewer per step.
      */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         GgmlType.F16.blockCount(n);
+        FloatVector p0 = FloatVector.zero(Simd.F);
+        FloatVector p1 = p0;
+        FloatVector p2 = p0;
+        FloatVector p3 = p0;
+        ShortVector seen = ShortVector.zero(Simd.S);
+        int i = 0;
+        for (; i <= n - Simd.WIDE; i += Simd.WIDE) {
+            ShortVector h = halves(data, offset + 2L * i);
+            seen = seen.max(h.and(MAGNITUDE));
+            p0 = finite(h).fma(Simd.x(x, xOffset + i), p0);
+            if (Simd.WIDE_PARTS > 1) {
+                h = halves(data, offset + 2L * (i + Simd.LANES));
+                seen = seen.max(h.and(MAGNITUDE));
+                p1 = finite(h).fma(Simd.x(x, xOffset + i + Simd.LANES), p1);
+            }
+            if (Simd.WIDE_PARTS > 2) {
+                h = halves(data, offset + 2L * (i + 2 * Simd.LANES));
+                seen = seen.max(h.and(MAGNITUDE));
+                p2 = finite(h).fma(Simd.x(x, xOffset + i + 2 * Simd.LANES), p2);
+                h = halves(data, offset + 2L * (i + 3 * Simd.LANES));
+                seen = seen.max(h.and(MAGNITUDE));
+                p3 = finite(h).fma(Simd.x(x, xOffset + i + 3 * Simd.LANES), p3);
+            }
+        }
+        if (infOrNan(seen)) {
+            return exactDot(data, offset, x, xOffset, n);
+        }
+        return tail(data, offset, x, xOffset, i, n, Simd.sumWide(p0, p1, p2, p3));
+    }
+
+    /** {@link #dot} with every half converted in full: the path of rows that hold an inf or a NaN. */
+    private static float exactDot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         FloatVector p0 = FloatVector.zero(Simd.F);
         FloatVector p1 = p0;
         FloatVector p2 = p0;
@@ -114,30 +153,65 @@ public final class F16 implements WeightFormat, Quantizer {
         FloatVector b1 = a0;
         FloatVector b2 = a0;
         FloatVector b3 = a0;
+        ShortVector seen = ShortVector.zero(Simd.S);
         int i = 0;
         for (; i <= n - Simd.WIDE; i += Simd.WIDE) {
-            FloatVector w = load(data, offset + 2L * i);
+            ShortVector h = halves(data, offset + 2L * i);
+            seen = seen.max(h.and(MAGNITUDE));
+            FloatVector w = finite(h);
             a0 = w.fma(Simd.x(x, x0 + i), a0);
             b0 = w.fma(Simd.x(x, x1 + i), b0);
             if (Simd.WIDE_PARTS > 1) {
                 int j = i + Simd.LANES;
-                w = load(data, offset + 2L * j);
+                h = halves(data, offset + 2L * j);
+                seen = seen.max(h.and(MAGNITUDE));
+                w = finite(h);
                 a1 = w.fma(Simd.x(x, x0 + j), a1);
                 b1 = w.fma(Simd.x(x, x1 + j), b1);
             }
             if (Simd.WIDE_PARTS > 2) {
                 int j = i + 2 * Simd.LANES;
-                w = load(data, offset + 2L * j);
+                h = halves(data, offset + 2L * j);
+                seen = seen.max(h.and(MAGNITUDE));
+                w = finite(h);
                 a2 = w.fma(Simd.x(x, x0 + j), a2);
                 b2 = w.fma(Simd.x(x, x1 + j), b2);
                 j += Simd.LANES;
-                w = load(data, offset + 2L * j);
+                h = halves(data, offset + 2L * j);
+                seen = seen.max(h.and(MAGNITUDE));
+                w = finite(h);
                 a3 = w.fma(Simd.x(x, x0 + j), a3);
                 b3 = w.fma(Simd.x(x, x1 + j), b3);
             }
         }
+        if (infOrNan(seen)) {
+            out[o0] = exactDot(data, offset, x, x0, n);
+            out[o0 + outStride] = exactDot(data, offset, x, x1, n);
+            return;
+        }
         out[o0] = tail(data, offset, x, x0, i, n, Simd.sumWide(a0, a1, a2, a3));
         out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sumWide(b0, b1, b2, b3));
+    }
+
+    /** {@link Simd#LANES} halves at a byte offset, as they are stored. */
+    private static ShortVector halves(MemorySegment data, long offset) {
+        return ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Halves as floats, for halves that are not inf or NaN: moving the sign to bit 31 and exponent and mantissa up by
+     * 13 gives a binary32 of the half's value times 2^-112, which one multiply finishes (the arithmetic shift smears
+     * the sign over bits 28..30, which the mask clears).
+     */
+    private static FloatVector finite(ShortVector halves) {
+        IntVector h = (IntVector) halves.castShape(Simd.I, 0);
+        IntVector bits = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
+        return ((FloatVector) bits.reinterpretAsFloats()).mul(TWO_POW_112);
+    }
+
+    /** Whether a running {@code max(half & 0x7FFF)} saw exponent 31: an inf or a NaN. */
+    private static boolean infOrNan(ShortVector seen) {
+        return seen.reduceLanes(VectorOperators.MAX) >= INF_MAGNITUDE;
     }
 
     /** {@link Simd#LANES} halves at a byte offset, as floats. */

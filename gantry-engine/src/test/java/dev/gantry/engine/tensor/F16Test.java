@@ -46,6 +46,36 @@ class F16Test {
     }
 
     @Test
+    void aRowWithOneInfOrNanAmongFiniteHalvesGivesItsInfOrNanInEveryKernel() {
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 4 * Simd.WIDE + 5;
+        int[] special = {0x7C00, 0xFC00, 0x7E01};
+        for (int bits : special) {
+            int[] row = new int[n];
+            for (int i = 0; i < n; i++) {
+                row[i] = Float.floatToFloat16((float) rnd.nextGaussian());
+            }
+            row[Simd.WIDE + 3] = bits; // inside a vector step, not the scalar tail
+            MemorySegment s = halves(row);
+            float[] x = new float[3 * n];
+            Arrays.fill(x, 0.5f);
+            float expected = Float.float16ToFloat((short) bits) * 0.5f;
+            F16 f = new F16();
+            float dot = f.dot(s, 0, x, 0, n);
+            float[] tokens = new float[3];
+            f.dotTokens(s, 0, x, 0, n, 3, n, tokens, 0, 1);
+            if (Float.isNaN(expected)) {
+                assertThat(dot).isNaN();
+            } else {
+                assertThat(dot).isEqualTo(expected);
+            }
+            for (float t : tokens) {
+                assertThat(Float.floatToRawIntBits(t)).as("token of 0x%04x", bits).isEqualTo(Float.floatToRawIntBits(dot));
+            }
+        }
+    }
+
+    @Test
     void toFloatsConvertsEveryHalfOfAnyLengthExactly() {
         java.util.Random rnd = new java.util.Random(3);
         int[] all = new int[80];
