@@ -125,13 +125,7 @@ public final class F16 implements WeightFormat, Quantizer {
     @Override
     public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
                        float[] mins, int blockOffset) {
-        int i = 0;
-        for (; i <= n - Simd.LANES; i += Simd.LANES) {
-            load(data, offset + 2L * i).intoArray(values, valuesOffset + i);
-        }
-        for (; i < n; i++) {
-            values[valuesOffset + i] = Simd.f16(data, offset + 2L * i);
-        }
+        toFloats(data, offset, values, valuesOffset, n);
     }
 
     /** Two tokens at a time (four would overrun C2's inlining budget), each with exactly {@link #dot}'s operations. */
@@ -234,13 +228,22 @@ public final class F16 implements WeightFormat, Quantizer {
     }
 
     /**
-     * {@code n} halves at byte {@code offset} into {@code dst[dstOffset..]} as floats, a vector at a time, and in
-     * vectors of 8 and 4 for what is left: a row as short as an attention head of 8 converts in one step.
+     * {@code n} halves at byte {@code offset} into {@code dst[dstOffset..]} as floats, a vector at a time (by
+     * {@link #finite}, again in full if an inf or a NaN was seen), and in vectors of 8 and 4 for what is left: a row as
+     * short as an attention head of 8 converts in one step.
      */
     public static void toFloats(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
+        ShortVector seen = ShortVector.zero(Simd.S);
         int i = 0;
         for (; i <= n - Simd.LANES; i += Simd.LANES) {
-            load(data, offset + 2L * i).intoArray(dst, dstOffset + i);
+            ShortVector h = halves(data, offset + 2L * i);
+            seen = seen.max(h.and(MAGNITUDE));
+            finite(h).intoArray(dst, dstOffset + i);
+        }
+        if (i > 0 && infOrNan(seen)) {
+            for (int j = 0; j < i; j += Simd.LANES) {
+                load(data, offset + 2L * j).intoArray(dst, dstOffset + j);
+            }
         }
         if (Simd.LANES > 8 && i <= n - 8) {
             load(ShortVector.SPECIES_128, IntVector.SPECIES_256, data, offset + 2L * i).intoArray(dst, dstOffset + i);
