@@ -58,11 +58,16 @@ public final class BF16 implements WeightFormat, Quantizer {
             acc2 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 6L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
-        for (; i < n; i++) {
-            sum += toFloat(data.get(Simd.LE_SHORT, offset + 2L * i)) * x[xOffset + i];
+        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc0.add(acc1).add(acc2.add(acc3))));
+    }
+
+    /** {@code sum} plus the products of elements {@code [from, n)}, one by one (a method of its own for C2's budget). */
+    private static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
+        float s = sum;
+        for (int i = from; i < n; i++) {
+            s += toFloat(data.get(Simd.LE_SHORT, offset + 2L * i)) * x[xOffset + i];
         }
-        return sum;
+        return s;
     }
 
     @Override

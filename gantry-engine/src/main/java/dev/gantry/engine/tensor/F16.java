@@ -128,13 +128,17 @@ public final class F16 implements WeightFormat, Quantizer {
         toFloats(data, offset, values, valuesOffset, n);
     }
 
-    /** Two tokens at a time (four would overrun C2's inlining budget), each with exactly {@link #dot}'s operations. */
+    /** Two tokens at a time (four would overrun C2's inlining budget), each getting exactly {@link #dot}'s float. */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
                           float[] out, int outOffset, int outStride) {
         TokenTiles.run(this, 2, F16::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
     }
 
+    /**
+     * With the full conversion: the same floats as {@link #dot}'s finite path wherever that path applies, and two
+     * tokens share each conversion.
+     */
     private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
                              float[] out, int o0, int outStride) {
         GgmlType.F16.blockCount(n);
@@ -147,41 +151,27 @@ public final class F16 implements WeightFormat, Quantizer {
         FloatVector b1 = a0;
         FloatVector b2 = a0;
         FloatVector b3 = a0;
-        ShortVector seen = ShortVector.zero(Simd.S);
         int i = 0;
         for (; i <= n - Simd.WIDE; i += Simd.WIDE) {
-            ShortVector h = halves(data, offset + 2L * i);
-            seen = seen.max(h.and(MAGNITUDE));
-            FloatVector w = finite(h);
+            FloatVector w = load(data, offset + 2L * i);
             a0 = w.fma(Simd.x(x, x0 + i), a0);
             b0 = w.fma(Simd.x(x, x1 + i), b0);
             if (Simd.WIDE_PARTS > 1) {
                 int j = i + Simd.LANES;
-                h = halves(data, offset + 2L * j);
-                seen = seen.max(h.and(MAGNITUDE));
-                w = finite(h);
+                w = load(data, offset + 2L * j);
                 a1 = w.fma(Simd.x(x, x0 + j), a1);
                 b1 = w.fma(Simd.x(x, x1 + j), b1);
             }
             if (Simd.WIDE_PARTS > 2) {
                 int j = i + 2 * Simd.LANES;
-                h = halves(data, offset + 2L * j);
-                seen = seen.max(h.and(MAGNITUDE));
-                w = finite(h);
+                w = load(data, offset + 2L * j);
                 a2 = w.fma(Simd.x(x, x0 + j), a2);
                 b2 = w.fma(Simd.x(x, x1 + j), b2);
                 j += Simd.LANES;
-                h = halves(data, offset + 2L * j);
-                seen = seen.max(h.and(MAGNITUDE));
-                w = finite(h);
+                w = load(data, offset + 2L * j);
                 a3 = w.fma(Simd.x(x, x0 + j), a3);
                 b3 = w.fma(Simd.x(x, x1 + j), b3);
             }
-        }
-        if (infOrNan(seen)) {
-            out[o0] = exactDot(data, offset, x, x0, n);
-            out[o0 + outStride] = exactDot(data, offset, x, x1, n);
-            return;
         }
         out[o0] = tail(data, offset, x, x0, i, n, Simd.sumWide(a0, a1, a2, a3));
         out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sumWide(b0, b1, b2, b3));

@@ -118,10 +118,7 @@ public final class Q8_0 implements WeightFormat, Quantizer {
             a2 = s2.fma(d, a2);
             a3 = s3.fma(d, a3);
         }
-        out[o0] = Simd.sum(a0);
-        out[o0 + outStride] = Simd.sum(a1);
-        out[o0 + 2 * outStride] = Simd.sum(a2);
-        out[o0 + 3 * outStride] = Simd.sum(a3);
+        Simd.sum4(a0, a1, a2, a3, out, o0, outStride);
     }
 
     /** As ggml {@code quantize_row_q8_0_ref}: d = amax / 127, q = roundf(x / d). */

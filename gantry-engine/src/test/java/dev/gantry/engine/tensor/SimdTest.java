@@ -34,4 +34,23 @@ class SimdTest {
             assertThat(sum).as("round %d", round).isEqualTo(tree(lanes));
         }
     }
+
+    @Test
+    void fourLaneSumsAtOnceAreEachTheFixedTree() {
+        Random rnd = new Random(4);
+        float[] lanes = new float[4 * Simd.LANES];
+        float[] out = new float[9];
+        for (int round = 0; round < 50_000; round++) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
+            }
+            Simd.sum4(FloatVector.fromArray(Simd.F, lanes, 0), FloatVector.fromArray(Simd.F, lanes, Simd.LANES),
+                    FloatVector.fromArray(Simd.F, lanes, 2 * Simd.LANES),
+                    FloatVector.fromArray(Simd.F, lanes, 3 * Simd.LANES), out, 1, 2);
+            for (int k = 0; k < 4; k++) {
+                float[] one = java.util.Arrays.copyOfRange(lanes, k * Simd.LANES, (k + 1) * Simd.LANES);
+                assertThat(out[1 + 2 * k]).as("round %d, vector %d", round, k).isEqualTo(tree(one));
+            }
+        }
+    }
 }
