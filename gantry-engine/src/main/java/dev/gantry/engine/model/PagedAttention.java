@@ -42,12 +42,13 @@ final class PagedAttention {
     private final int headDim;
     private final int valueDim;
     private final int group;
-    private final float[] query;   // (group, headDim)
+    private float[] query;         // (group, headDim), or (heads, headDim) for all heads at once
     private final float[] row;     // one decoded key or value slice
-    private final float[] acc;     // (group, valueDim)
-    private final float[] keyRows;    // (lanes, headDim): short heads' keys of a vector of positions
-    private final float[] keyColumns; // (headDim, lanes): the same, transposed
-    private final int[] keyGather;    // lane j reads keyRows[j * headDim]
+    private float[] acc;           // (group, valueDim), or (heads, valueDim)
+    private float[] keyRows = new float[0]; // (lanes, row width): short heads' keys of a vector of positions
+    private final float[] keyColumns; // (headDim, lanes): one head's, transposed
+    private final int[] keyGather = new int[F.length()]; // lane j reads keyRows[j * keyGatherWidth]
+    private int keyGatherWidth = -1;
     private final float[] laneScores = new float[F.length()];
     private float[] valueRows = new float[0]; // (positions, valueDim): short heads' values
     private float[] scores = new float[0]; // (group, positions), or (tokens, group, positions) for a run
@@ -65,13 +66,7 @@ final class PagedAttention {
         this.query = new float[group * headDim];
         this.row = new float[Math.max(headDim, valueDim)];
         this.acc = new float[group * valueDim];
-        boolean shortHeads = headDim < F16.SEQUENTIAL_BELOW;
-        this.keyRows = shortHeads ? new float[headDim * F.length()] : new float[0];
-        this.keyColumns = shortHeads ? new float[headDim * F.length()] : new float[0];
-        this.keyGather = new int[F.length()];
-        for (int j = 0; j < keyGather.length; j++) {
-            keyGather[j] = j * headDim;
-        }
+        this.keyColumns = headDim < F16.SEQUENTIAL_BELOW ? new float[headDim * F.length()] : new float[0];
     }
 
     PagedAttention(KvBlockStorage kv, int layer, int headDim, int valueDim, int group) {
@@ -112,7 +107,7 @@ final class PagedAttention {
         fillSlots(table, from, n);
         long kElement = kv.elementOffset(kvHead * headDim);
         if (f16 && headDim < F16.SEQUENTIAL_BELOW) {
-            shortHeadScores(n, kElement, scale, softCap);
+            shortHeadScores(n, kElement, headDim, 1, scale, softCap);
         } else {
             for (int p = from; p <= to; p++) {
                 long offset = kv.keyOffset(slots[p - from]) + kElement;
@@ -133,7 +128,7 @@ final class PagedAttention {
         }
         long vElement = kv.elementOffset(kvHead * valueDim);
         if (f16 && valueDim < F16.SEQUENTIAL_BELOW) {
-            shortHeadValues(n, vElement);
+            shortHeadValues(n, vElement, valueDim, 1);
         } else {
             for (int p = from; p <= to; p++) {
                 long offset = kv.valueOffset(slots[p - from]) + vElement;
@@ -147,6 +142,47 @@ final class PagedAttention {
         for (int g = 0; g < group; g++) {
             System.arraycopy(acc, g * valueDim, out, outOff + (firstHead + g) * valueDim, valueDim);
         }
+    }
+
+    /**
+     * Whether {@link #allHeads} serves this cache: an F16 cache and heads shorter than a vector step, whose whole key
+     * and value rows are then cheaper to convert once than head by head.
+     */
+    static boolean attendsAllHeads(KvBlockStorage kv, int headDim, int valueDim) {
+        return kv.type() == KvCacheType.F16 && headDim < F16.SEQUENTIAL_BELOW && valueDim < F16.SEQUENTIAL_BELOW;
+    }
+
+    /**
+     * As {@link #group} for every KV head at once (query heads {@code [0, kvHeads * group)}, the KV heads' slices side
+     * by side in each cached row), converting each position's key and value rows once: bit for bit what {@link #group}
+     * gives each KV head. Only where {@link #attendsAllHeads}.
+     */
+    void allHeads(float[] q, int qOff, int[] table, int from, int to, float scale, float softCap, float[] out,
+                  int outOff) {
+        int kvHeads = kv.kvDim() / headDim;
+        int heads = kvHeads * group;
+        if (query.length < heads * headDim) {
+            query = new float[heads * headDim];
+            acc = new float[heads * valueDim];
+        }
+        for (int i = 0; i < heads * headDim; i++) {
+            query[i] = half(q[qOff + i]);
+        }
+        int n = to - from + 1;
+        if (scores.length < heads * n) {
+            scores = new float[Math.max(heads * n, scores.length * 2)];
+        }
+        if (slots.length < n) {
+            slots = new int[Math.max(n, slots.length * 2)];
+        }
+        fillSlots(table, from, n);
+        shortHeadScores(n, 0, kvHeads * headDim, kvHeads, scale, softCap);
+        for (int h = 0; h < heads; h++) {
+            Softmax.apply(scores, h * n, n);
+        }
+        java.util.Arrays.fill(acc, 0, heads * valueDim, 0);
+        shortHeadValues(n, 0, kvHeads * valueDim, kvHeads);
+        System.arraycopy(acc, 0, out, outOff, heads * valueDim);
     }
 
     /**
@@ -230,50 +266,68 @@ final class PagedAttention {
     /**
      * The scores of {@link #slots}' {@code n} positions for heads shorter than a vector step, whose F16 dot is a plain
      * ordered sum ({@link F16#SEQUENTIAL_BELOW}): a vector's lanes hold as many positions, and each lane repeats that
-     * sum exactly. Keys are converted once for the whole group, element-major, into {@link #keyColumns}.
+     * sum exactly. {@code kvCount} KV heads, their query heads' scores one row of {@code n} after another: each
+     * position's {@code rowWidth} halves from byte {@code rowStart} of its key row (those KV heads' slices, side by
+     * side) convert once, into {@link #keyRows}, and a gather transposes each head's into {@link #keyColumns}.
      */
-    private void shortHeadScores(int n, long kElement, float scale, float softCap) {
+    private void shortHeadScores(int n, long rowStart, int rowWidth, int kvCount, float scale, float softCap) {
         int lanes = F.length();
+        ensureKeyRows(rowWidth);
         for (int p0 = 0; p0 < n; p0 += lanes) {
             int m = Math.min(lanes, n - p0);
             for (int j = 0; j < m; j++) {
-                F16.toFloats(keys, kv.keyOffset(slots[p0 + j]) + kElement, keyRows, j * headDim, headDim);
+                F16.toFloats(keys, kv.keyOffset(slots[p0 + j]) + rowStart, keyRows, j * rowWidth, rowWidth);
             }
-            for (int i = 0; i < headDim; i++) {
-                FloatVector.fromArray(F, keyRows, i, keyGather, 0).intoArray(keyColumns, i * lanes);
-            }
-            for (int g = 0; g < group; g++) {
-                FloatVector dot = FloatVector.zero(F);
+            for (int kh = 0; kh < kvCount; kh++) {
                 for (int i = 0; i < headDim; i++) {
-                    dot = dot.add(FloatVector.fromArray(F, keyColumns, i * lanes).mul(query[g * headDim + i]));
+                    FloatVector.fromArray(F, keyRows, kh * headDim + i, keyGather, 0).intoArray(keyColumns, i * lanes);
                 }
-                dot = dot.mul(scale);
-                if (m == lanes && softCap <= 0) {
-                    dot.intoArray(scores, g * n + p0);
-                } else {
-                    dot.intoArray(laneScores, 0);
-                    for (int j = 0; j < m; j++) {
-                        scores[g * n + p0 + j] = softCap > 0 ? capped(laneScores[j], softCap) : laneScores[j];
+                for (int g = kh * group; g < (kh + 1) * group; g++) {
+                    FloatVector dot = FloatVector.zero(F);
+                    for (int i = 0; i < headDim; i++) {
+                        dot = dot.add(FloatVector.fromArray(F, keyColumns, i * lanes).mul(query[g * headDim + i]));
+                    }
+                    dot = dot.mul(scale);
+                    if (m == lanes && softCap <= 0) {
+                        dot.intoArray(scores, g * n + p0);
+                    } else {
+                        dot.intoArray(laneScores, 0);
+                        for (int j = 0; j < m; j++) {
+                            scores[g * n + p0 + j] = softCap > 0 ? capped(laneScores[j], softCap) : laneScores[j];
+                        }
                     }
                 }
             }
         }
     }
 
+    /** {@link #keyRows} for rows of {@code rowWidth}, and {@link #keyGather} reading lane j from row j. */
+    private void ensureKeyRows(int rowWidth) {
+        if (keyGatherWidth != rowWidth) {
+            keyRows = new float[rowWidth * F.length()];
+            for (int j = 0; j < keyGather.length; j++) {
+                keyGather[j] = j * rowWidth;
+            }
+            keyGatherWidth = rowWidth;
+        }
+    }
+
     /**
      * The weighted sum of {@link #slots}' {@code n} value rows into {@link #acc}, as the general loop computes it,
-     * for heads too short for a vector: every row is converted once, for the whole group, a vector at a time.
+     * for heads too short for a vector: each position's {@code rowWidth} halves from byte {@code rowStart} (the slices
+     * of {@code kvCount} KV heads) convert once, a vector at a time, for all their query heads.
      */
-    private void shortHeadValues(int n, long vElement) {
-        if (valueRows.length < n * valueDim) {
-            valueRows = new float[Math.max(n * valueDim, 2 * valueRows.length)];
+    private void shortHeadValues(int n, long rowStart, int rowWidth, int kvCount) {
+        if (valueRows.length < n * rowWidth) {
+            valueRows = new float[Math.max(n * rowWidth, 2 * valueRows.length)];
         }
         for (int p = 0; p < n; p++) {
-            F16.toFloats(values, kv.valueOffset(slots[p]) + vElement, valueRows, p * valueDim, valueDim);
+            F16.toFloats(values, kv.valueOffset(slots[p]) + rowStart, valueRows, p * rowWidth, rowWidth);
         }
-        for (int g = 0; g < group; g++) {
+        for (int h = 0; h < kvCount * group; h++) {
+            int slice = (h / group) * valueDim;
             for (int p = 0; p < n; p++) {
-                Axpy.apply(half(scores[g * n + p]), valueRows, p * valueDim, acc, g * valueDim, valueDim);
+                Axpy.apply(half(scores[h * n + p]), valueRows, p * rowWidth + slice, acc, h * valueDim, valueDim);
             }
         }
     }

@@ -213,24 +213,35 @@ public final class Transformer {
         int runCount = runStart.length - 1;
         int kvHeads = c.kvHeads();
         int kvGroup = kv.groups().group(layer);
-        pool.run(runCount * kvHeads, work, (start, end) -> {
+        // short heads: a job is a whole run, whose tokens attend all KV heads at once (each cached row converts once)
+        boolean allHeads = PagedAttention.attendsAllHeads(kv, hd, vd);
+        int jobsPerRun = allHeads ? 1 : kvHeads;
+        pool.run(runCount * jobsPerRun, work, (start, end) -> {
             PagedAttention attention = attentions.get().on(kv, layer);
             for (int job = start; job < end; job++) {
-                int r = job / kvHeads;
-                int g = job % kvHeads;
+                int r = job / jobsPerRun;
                 int first = runStart[r];
                 int count = runStart[r + 1] - first;
                 int pos = batch.positions()[first];
                 int[] table = batch.blockTables()[batch.sequenceOf()[first]][kvGroup];
+                int firstKv = allHeads ? 0 : job % jobsPerRun;
+                int endKv = allHeads ? kvHeads : firstKv + 1;
                 if (count > 1 && attention.runs(pos + count)) {
-                    attention.run(s.q, first * c.qDim(), c.qDim(), count, pos, window, g * group, g, table, scale, cap,
-                            s.att, first * heads * vd, heads * vd);
+                    for (int g = firstKv; g < endKv; g++) {
+                        attention.run(s.q, first * c.qDim(), c.qDim(), count, pos, window, g * group, g, table, scale,
+                                cap, s.att, first * heads * vd, heads * vd);
+                    }
                     continue;
                 }
                 for (int i = first; i < first + count; i++) {
                     int p = batch.positions()[i];
                     int from = window > 0 ? Math.max(0, p - window + 1) : 0;
-                    attention.group(s.q, i * c.qDim(), g * group, g, table, from, p, scale, cap, s.att, i * heads * vd);
+                    if (allHeads) {
+                        attention.allHeads(s.q, i * c.qDim(), table, from, p, scale, cap, s.att, i * heads * vd);
+                    } else {
+                        attention.group(s.q, i * c.qDim(), firstKv * group, firstKv, table, from, p, scale, cap,
+                                s.att, i * heads * vd);
+                    }
                 }
             }
         });

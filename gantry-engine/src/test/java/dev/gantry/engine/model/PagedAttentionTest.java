@@ -68,4 +68,54 @@ class PagedAttentionTest {
             assertThat(together[i]).as("output %d (token %d)", i, i / outStride).isEqualTo(alone[i]);
         }
     }
+
+    /**
+     * Short heads attended all at once, each cached row converted once, give every head bit for bit what attending
+     * its KV head alone gives: over scattered blocks, part of a vector of positions, with a window and soft-capping.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "8, 2, 4, 0, 37, 0",
+            "8, 1, 3, 0, 16, 0",
+            "4, 4, 2, 0, 70, 30",
+            "8, 2, 4, 12, 50, 0"})
+    void shortHeadsAttendedTogetherGetExactlyWhatEachKvHeadGetsAlone(int headDim, int group, int kvHeads, int window,
+                                                                    int positions, float softCap) {
+        Random rnd = new Random(headDim * 7L + positions);
+        int valueDim = headDim;
+        KvCacheConfig config = KvCacheConfig.of(8L << 20).withBlockSize(16);
+        KvBlockStorage kv = new KvBlockStorage(config, new KvShape(1, kvHeads * headDim, kvHeads * valueDim), 16);
+        assertThat(PagedAttention.attendsAllHeads(kv, headDim, valueDim)).isTrue();
+        int[] table = new int[(positions + 15) / 16];
+        for (int b = 0; b < table.length; b++) {
+            table[b] = (7 * b + 2) % 16;
+        }
+        float[] k = new float[kvHeads * headDim];
+        float[] v = new float[kvHeads * valueDim];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < k.length; i++) {
+                k[i] = (float) rnd.nextGaussian();
+                v[i] = (float) rnd.nextGaussian();
+            }
+            kv.writeSlot(kv.slot(table[p / 16], p % 16), 0, k, 0, v, 0);
+        }
+        int heads = kvHeads * group;
+        float[] q = new float[heads * headDim + 5];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = (float) rnd.nextGaussian();
+        }
+        float scale = (float) (1 / Math.sqrt(headDim));
+        int to = positions - 1;
+        int from = window > 0 ? Math.max(0, to - window + 1) : 0;
+        float[] together = new float[heads * valueDim + 3];
+        float[] alone = new float[heads * valueDim + 3];
+        PagedAttention attention = new PagedAttention(kv, 0, headDim, valueDim, group);
+        attention.allHeads(q, 5, table, from, to, scale, softCap, together, 3);
+        for (int h = 0; h < kvHeads; h++) {
+            attention.group(q, 5, h * group, h, table, from, to, scale, softCap, alone, 3);
+        }
+        for (int i = 0; i < together.length; i++) {
+            assertThat(together[i]).as("output %d (head %d)", i, (i - 3) / valueDim).isEqualTo(alone[i]);
+        }
+    }
 }
