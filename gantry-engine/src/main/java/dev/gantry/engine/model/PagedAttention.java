@@ -50,7 +50,7 @@ final class PagedAttention {
     private final int[] keyGather = new int[F.length()]; // lane j reads keyRows[j * keyGatherWidth]
     private int keyGatherWidth = -1;
     private final float[] laneScores = new float[F.length()];
-    private float[] valueRows = new float[0]; // (positions, valueDim): short heads' values
+    private float[] valueRows = new float[0]; // (positions, row width): short heads' values
     private float[] scores = new float[0]; // (group, positions), or (tokens, group, positions) for a run
     private int[] slots = new int[0];      // (positions)
     private long[] rowOffsets = new long[0]; // (positions): a run's key rows
@@ -98,12 +98,7 @@ final class PagedAttention {
             }
         }
         int n = to - from + 1;
-        if (scores.length < group * n) {
-            scores = new float[Math.max(group * n, scores.length * 2)];
-        }
-        if (slots.length < n) {
-            slots = new int[Math.max(n, slots.length * 2)];
-        }
+        ensureScores(group, n);
         fillSlots(table, from, n);
         long kElement = kv.elementOffset(kvHead * headDim);
         if (f16 && headDim < F16.SEQUENTIAL_BELOW) {
@@ -169,12 +164,7 @@ final class PagedAttention {
             query[i] = half(q[qOff + i]);
         }
         int n = to - from + 1;
-        if (scores.length < heads * n) {
-            scores = new float[Math.max(heads * n, scores.length * 2)];
-        }
-        if (slots.length < n) {
-            slots = new int[Math.max(n, slots.length * 2)];
-        }
+        ensureScores(heads, n);
         fillSlots(table, from, n);
         shortHeadScores(n, 0, kvHeads * headDim, kvHeads, scale, softCap);
         for (int h = 0; h < heads; h++) {
@@ -329,6 +319,16 @@ final class PagedAttention {
             for (int p = 0; p < n; p++) {
                 Axpy.apply(half(scores[h * n + p]), valueRows, p * rowWidth + slice, acc, h * valueDim, valueDim);
             }
+        }
+    }
+
+    /** {@link #scores} for {@code heads} rows of {@code n} positions, and {@link #slots} for those positions. */
+    private void ensureScores(int heads, int n) {
+        if (scores.length < heads * n) {
+            scores = new float[Math.max(heads * n, scores.length * 2)];
+        }
+        if (slots.length < n) {
+            slots = new int[Math.max(n, slots.length * 2)];
         }
     }
 

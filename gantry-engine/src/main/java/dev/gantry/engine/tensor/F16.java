@@ -183,14 +183,16 @@ public final class F16 implements WeightFormat, Quantizer {
     }
 
     /**
-     * Halves as floats, for halves that are not inf or NaN: moving the sign to bit 31 and exponent and mantissa up by
-     * 13 gives a binary32 of the half's value times 2^-112, which one multiply finishes (the arithmetic shift smears
-     * the sign over bits 28..30, which the mask clears).
+     * Halves as floats, for halves that are not inf or NaN: {@link #shifted} and one multiply (the arithmetic shift
+     * there smears the sign over bits 28..30, which its mask clears).
      */
     private static FloatVector finite(ShortVector halves) {
-        IntVector h = (IntVector) halves.castShape(Simd.I, 0);
-        IntVector bits = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
-        return ((FloatVector) bits.reinterpretAsFloats()).mul(TWO_POW_112);
+        return ((FloatVector) shifted((IntVector) halves.castShape(Simd.I, 0)).reinterpretAsFloats()).mul(TWO_POW_112);
+    }
+
+    /** Sign to bit 31, exponent and mantissa to bits 13..27: a half's bits where a binary32's go, its value 2^-112 times. */
+    private static IntVector shifted(IntVector h) {
+        return h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
     }
 
     /** Whether a running {@code max(half & 0x7FFF)} saw exponent 31: an inf or a NaN. */
@@ -208,9 +210,7 @@ public final class F16 implements WeightFormat, Quantizer {
                                     long offset) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(shorts, data, offset, ByteOrder.LITTLE_ENDIAN)
                 .castShape(ints, 0);
-        // sign to bit 31, exponent and mantissa to bits 13..27 (the arithmetic shift smears the sign over 28..30,
-        // which the mask clears)
-        IntVector bits = h.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(0x8FFF_FFFF);
+        IntVector bits = shifted(h);
         // exponent 31 (inf, NaN): 0x7c00 + 0x400 carries into bit 15, spread to an all-ones binary32 exponent
         IntVector special = h.and(0x7c00).add(0x400).lanewise(VectorOperators.LSHL, 16)
                 .lanewise(VectorOperators.ASHR, 8).and(0x7F80_0000);

@@ -28,22 +28,9 @@ class PagedAttentionTest {
         Random rnd = new Random(headDim * 31L + count);
         int kvHeads = 2;
         int valueDim = headDim;
-        KvCacheConfig config = KvCacheConfig.of(8L << 20).withBlockSize(16);
-        KvBlockStorage kv = new KvBlockStorage(config, new KvShape(1, kvHeads * headDim, kvHeads * valueDim), 16);
         int positions = firstPos + count;
-        int[] table = new int[(positions + 15) / 16];
-        for (int b = 0; b < table.length; b++) {
-            table[b] = (5 * b + 3) % 16; // scattered blocks
-        }
-        float[] k = new float[kvHeads * headDim];
-        float[] v = new float[kvHeads * valueDim];
-        for (int p = 0; p < positions; p++) {
-            for (int i = 0; i < k.length; i++) {
-                k[i] = (float) rnd.nextGaussian();
-                v[i] = (float) rnd.nextGaussian();
-            }
-            kv.writeSlot(kv.slot(table[p / 16], p % 16), 0, k, 0, v, 0);
-        }
+        int[] table = scatteredBlocks(positions, 5, 3);
+        KvBlockStorage kv = randomCache(rnd, kvHeads, headDim, valueDim, positions, table);
         int heads = kvHeads * group;
         int qStride = heads * headDim + 3;
         float[] q = new float[count * qStride];
@@ -83,22 +70,9 @@ class PagedAttentionTest {
                                                                     int positions, float softCap) {
         Random rnd = new Random(headDim * 7L + positions);
         int valueDim = headDim;
-        KvCacheConfig config = KvCacheConfig.of(8L << 20).withBlockSize(16);
-        KvBlockStorage kv = new KvBlockStorage(config, new KvShape(1, kvHeads * headDim, kvHeads * valueDim), 16);
+        int[] table = scatteredBlocks(positions, 7, 2);
+        KvBlockStorage kv = randomCache(rnd, kvHeads, headDim, valueDim, positions, table);
         assertThat(PagedAttention.attendsAllHeads(kv, headDim, valueDim)).isTrue();
-        int[] table = new int[(positions + 15) / 16];
-        for (int b = 0; b < table.length; b++) {
-            table[b] = (7 * b + 2) % 16;
-        }
-        float[] k = new float[kvHeads * headDim];
-        float[] v = new float[kvHeads * valueDim];
-        for (int p = 0; p < positions; p++) {
-            for (int i = 0; i < k.length; i++) {
-                k[i] = (float) rnd.nextGaussian();
-                v[i] = (float) rnd.nextGaussian();
-            }
-            kv.writeSlot(kv.slot(table[p / 16], p % 16), 0, k, 0, v, 0);
-        }
         int heads = kvHeads * group;
         float[] q = new float[heads * headDim + 5];
         for (int i = 0; i < q.length; i++) {
@@ -117,5 +91,31 @@ class PagedAttentionTest {
         for (int i = 0; i < together.length; i++) {
             assertThat(together[i]).as("output %d (head %d)", i, (i - 3) / valueDim).isEqualTo(alone[i]);
         }
+    }
+
+    /** Blocks {@code (a * b + c) % 16} of a 16-block cache for the {@code positions} of one sequence. */
+    private static int[] scatteredBlocks(int positions, int a, int c) {
+        int[] table = new int[(positions + 15) / 16];
+        for (int b = 0; b < table.length; b++) {
+            table[b] = (a * b + c) % 16;
+        }
+        return table;
+    }
+
+    /** A one-layer F16 cache of 16 blocks of 16, with random keys and values at the table's first positions. */
+    private static KvBlockStorage randomCache(Random rnd, int kvHeads, int headDim, int valueDim, int positions,
+                                              int[] table) {
+        KvCacheConfig config = KvCacheConfig.of(8L << 20).withBlockSize(16);
+        KvBlockStorage kv = new KvBlockStorage(config, new KvShape(1, kvHeads * headDim, kvHeads * valueDim), 16);
+        float[] k = new float[kvHeads * headDim];
+        float[] v = new float[kvHeads * valueDim];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < k.length; i++) {
+                k[i] = (float) rnd.nextGaussian();
+                v[i] = (float) rnd.nextGaussian();
+            }
+            kv.writeSlot(kv.slot(table[p / 16], p % 16), 0, k, 0, v, 0);
+        }
+        return kv;
     }
 }
