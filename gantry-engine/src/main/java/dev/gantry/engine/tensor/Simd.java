@@ -137,7 +137,13 @@ final class Simd {
      * results cost about half the vector calls of four sums.
      */
     static void sum4(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int offset, int stride) {
-        FloatVector s = pair(pair(a, b, HALF), pair(c, d, HALF), QUARTER);
+        // written out rather than through a helper taking vectors: a helper C2 has compiled on its own by then is not
+        // inlined ("already compiled into a medium method"), and its vectors would be boxed
+        VectorMask<Float> half = HALF.upper();
+        VectorMask<Float> quarter = QUARTER.upper();
+        FloatVector ab = a.blend(b, half).add(b.blend(a, half).rearrange(HALF.swap()));
+        FloatVector cd = c.blend(d, half).add(d.blend(c, half).rearrange(HALF.swap()));
+        FloatVector s = ab.blend(cd, quarter).add(cd.blend(ab, quarter).rearrange(QUARTER.swap()));
         if (LANES >= 16) {
             s = s.add(s.rearrange(SWAP_2));
         }
@@ -151,9 +157,33 @@ final class Simd {
         out[offset + 3 * stride] = s.lane(3 * LANES / 4);
     }
 
-    /** One step of two lane-sum trees: {@code x}'s in the lanes where {@code step} is clear, {@code y}'s where set. */
-    private static FloatVector pair(FloatVector x, FloatVector y, Step step) {
-        return x.blend(y, step.upper()).add(y.blend(x, step.upper()).rearrange(step.swap()));
+    /**
+     * {@link #sum(float[], int)} of the {@link #LANES} vectors stored at {@code a[offset + j * LANES..]}, into
+     * {@code out[outOffset + j]}, bit for bit: every step of the trees runs paired as in {@link #sum4}, half as many
+     * vectors after each, so the results cost about two vector operations each instead of a tree of scalar adds. The
+     * stored vectors are overwritten. One loop a step keeps the vector call sites few (see the class note).
+     */
+    static void sums(float[] a, int offset, float[] out, int outOffset) {
+        pairStep(a, offset, LANES, HALF);
+        pairStep(a, offset, LANES / 2, QUARTER);
+        if (LANES >= 8) {
+            pairStep(a, offset, LANES / 4, EIGHTH);
+        }
+        if (LANES >= 16) {
+            pairStep(a, offset, LANES / 8, SIXTEENTH);
+        }
+        // vector j's tree ended in the lane whose index is j's bits reversed
+        FloatVector.fromArray(F, a, offset).rearrange(BIT_REVERSED).intoArray(out, outOffset);
+    }
+
+    /** One step of {@code count} stored trees, paired into {@code count / 2} vectors stored in their place. */
+    private static void pairStep(float[] a, int offset, int count, Step step) {
+        for (int j = 0; j < count / 2; j++) {
+            FloatVector x = FloatVector.fromArray(F, a, offset + 2 * j * LANES);
+            FloatVector y = FloatVector.fromArray(F, a, offset + (2 * j + 1) * LANES);
+            // x's tree in the lanes where the step's bit is clear, y's where it is set
+            x.blend(y, step.upper()).add(y.blend(x, step.upper()).rearrange(step.swap())).intoArray(a, offset + j * LANES);
+        }
     }
 
     /** A step of the tree: lane i adds lane {@code i ^ k}; {@code upper} holds the lanes with bit k set. */
@@ -218,6 +248,20 @@ final class Simd {
     private static final VectorShuffle<Float> SWAP_1 = swap(1);
     private static final Step HALF = Step.of(LANES / 2);
     private static final Step QUARTER = Step.of(LANES / 4);
+    private static final Step EIGHTH = Step.of(LANES / 8);
+    private static final Step SIXTEENTH = Step.of(LANES / 16);
+    private static final VectorShuffle<Float> BIT_REVERSED = VectorShuffle.fromOp(F, Simd::bitReversed);
+
+    /** {@code i}'s {@code log2(LANES)} bits in reverse order. */
+    private static int bitReversed(int i) {
+        int r = 0;
+        for (int bit = 1, rev = LANES / 2; bit < LANES; bit <<= 1, rev >>= 1) {
+            if ((i & bit) != 0) {
+                r |= rev;
+            }
+        }
+        return r;
+    }
 
     private static VectorShuffle<Float> swap(int k) {
         return VectorShuffle.fromOp(F, i -> (i ^ k) % LANES);

@@ -29,6 +29,10 @@ public final class WeightPanel {
     private float[] blockSums = new float[0];
     /** A kernel's accumulators, stored for their fixed-order lane sums ({@link Simd#sum(float[], int)}). */
     private final float[] lanes = new float[16 * Simd.WIDE];
+    /** The lane sums of {@link #lanes}' slots, and each slot's (row, token), for {@link #finishPending}. */
+    private final float[] laneSums = new float[16 * Simd.WIDE / LANES];
+    private final int[] pendingRows = new int[16 * Simd.WIDE / LANES];
+    private final int[] pendingTokens = new int[16 * Simd.WIDE / LANES];
     private PanelLayout layout;
     private int rows;
     private int n;
@@ -95,8 +99,15 @@ public final class WeightPanel {
                 for (int t = 0; t < tokens; t += 4) {
                     if (LANES >= Simd.WIDE) {
                         for (int r = 0; r < rows; r += 4) {
-                            oneAccumulatorWide(tile, r, Math.min(r + 1, rows - 1), Math.min(r + 2, rows - 1),
-                                    Math.min(r + 3, rows - 1), t);
+                            int r1 = Math.min(r + 1, rows - 1);
+                            int r2 = Math.min(r + 2, rows - 1);
+                            int r3 = Math.min(r + 3, rows - 1);
+                            oneAccumulatorWide(tile, r, r1, r2, r3, t);
+                            // its 16 results: rows r..r3 (k / 4) times tokens t..t+3 (k % 4)
+                            for (int k = 0; k < 16; k++) {
+                                pend(k, k < 8 ? (k < 4 ? r : r1) : (k < 12 ? r2 : r3), t + k % 4);
+                            }
+                            finishPending(tile, 16, n - n % Simd.WIDE);
                         }
                     } else {
                         for (int r = 0; r < rows; r += 2) {
@@ -106,11 +117,21 @@ public final class WeightPanel {
                 }
             }
             case FOUR_ACCUMULATORS -> {
+                // results gather LANES at a time for one paired lane sum (Simd.sums)
+                int pending = 0;
                 for (int t = 0; t < tokens; t += 3) {
                     for (int r = 0; r < rows; r++) {
-                        fourAccumulators(tile, r, t);
+                        fourAccumulators(tile, r, t, pending);
+                        for (int k = 0; k < 3; k++) {
+                            pend(pending++, r, t + k);
+                        }
+                        if (pending + 3 > LANES) {
+                            finishPending(tile, pending, n - n % (4 * LANES));
+                            pending = 0;
+                        }
                     }
                 }
+                finishPending(tile, pending, n - n % (4 * LANES));
             }
         }
     }
@@ -152,6 +173,28 @@ public final class WeightPanel {
      */
     private void finish(Tile tile, int r, int t, int k, int from) {
         finish(tile, r, t, Simd.sum(lanes, k * LANES), from);
+    }
+
+    /** Result slot {@code k} of {@link #lanes} is (row r, token t). */
+    private void pend(int k, int r, int t) {
+        pendingRows[k] = r;
+        pendingTokens[k] = t;
+    }
+
+    /**
+     * Writes the first {@code count} pending results: the lane sums of all {@link #lanes} slots at once (unused slots
+     * are summed and dropped), then each row's elements from {@code from} on.
+     */
+    private void finishPending(Tile tile, int count, int from) {
+        if (count == 0) {
+            return;
+        }
+        for (int base = 0; base < count; base += LANES) {
+            Simd.sums(lanes, base * LANES, laneSums, base);
+        }
+        for (int k = 0; k < count; k++) {
+            finish(tile, pendingRows[k], pendingTokens[k], laneSums[k], from);
+        }
     }
 
     /** {@code sum} plus the products of elements {@code [from, n)} one by one, the dot's tail, into the output. */
@@ -420,14 +463,13 @@ public final class WeightPanel {
         a31.intoArray(lanes, 13 * LANES);
         a32.intoArray(lanes, 14 * LANES);
         a33.intoArray(lanes, 15 * LANES);
-        for (int k = 0; k < 16; k++) {
-            int r = k < 8 ? (k < 4 ? r0 : r1) : (k < 12 ? r2 : r3);
-            finish(tile, r, t + k % 4, Simd.sumWide(lanes, k * LANES), end);
-        }
     }
 
-    /** Row r times tokens t, t+1, t+2, as {@link F32#dot} and {@link BF16#dot}. */
-    private void fourAccumulators(Tile tile, int r, int t) {
+    /**
+     * Row r times tokens t, t+1, t+2, as {@link F32#dot} and {@link BF16#dot}: their accumulators into {@link #lanes}
+     * slots {@code slot..slot+2}, for {@link #finishPending}.
+     */
+    private void fourAccumulators(Tile tile, int r, int t, int slot) {
         float[] x = tile.x();
         int xa = tile.xRow(t);
         int xb = tile.xRow(t + 1);
@@ -466,11 +508,8 @@ public final class WeightPanel {
             c3 = w3.fma(FloatVector.fromArray(Simd.F, x, xc + i + 3 * LANES), c3);
         }
         // combined as dot combines them
-        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-        b0.add(b1).add(b2.add(b3)).intoArray(lanes, LANES);
-        c0.add(c1).add(c2.add(c3)).intoArray(lanes, 2 * LANES);
-        for (int k = 0; k < 3; k++) {
-            finish(tile, r, t + k, k, i);
-        }
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, slot * LANES);
+        b0.add(b1).add(b2.add(b3)).intoArray(lanes, (slot + 1) * LANES);
+        c0.add(c1).add(c2.add(c3)).intoArray(lanes, (slot + 2) * LANES);
     }
 }

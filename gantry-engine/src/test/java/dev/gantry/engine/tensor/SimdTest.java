@@ -53,4 +53,24 @@ class SimdTest {
             }
         }
     }
+
+    @Test
+    void aVectorOfLaneSumsIsEachTheFixedTree() {
+        Random rnd = new Random(5);
+        float[] lanes = new float[Simd.LANES * Simd.LANES + 3];
+        float[] out = new float[Simd.LANES + 2];
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
+            }
+            float[] expected = new float[Simd.LANES];
+            for (int k = 0; k < Simd.LANES; k++) {
+                expected[k] = tree(java.util.Arrays.copyOfRange(lanes, 3 + k * Simd.LANES, 3 + (k + 1) * Simd.LANES));
+            }
+            Simd.sums(lanes, 3, out, 1);
+            for (int k = 0; k < Simd.LANES; k++) {
+                assertThat(out[1 + k]).as("round %d, vector %d", round, k).isEqualTo(expected[k]);
+            }
+        }
+    }
 }
