@@ -9,8 +9,6 @@ import dev.gantry.engine.tensor.GgmlType;
 import dev.gantry.engine.tensor.WeightFormat;
 import dev.gantry.engine.tensor.WeightPanel;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -32,7 +30,6 @@ final class PagedAttention {
     private static final int RUN_TILE = 16;
     /** The most floats a run's key panel or score tile may take: 16 MiB each. */
     private static final long RUN_FLOATS = 4L << 20;
-    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private KvBlockStorage kv;
     private MemorySegment keys;
@@ -406,12 +403,10 @@ final class PagedAttention {
         return dot;
     }
 
-    /** One head's slice of a cached row into {@link #row}: F16 read directly, other cache types via their format. */
+    /** One head's slice of a cached row into {@link #row}: F16 by its vector conversion, other types via their format. */
     private void decode(MemorySegment segment, long offset, int count) {
         if (f16) {
-            for (int i = 0; i < count; i++) {
-                row[i] = Float.float16ToFloat(segment.get(HALF, offset + 2L * i));
-            }
+            F16.toFloats(segment, offset, row, 0, count);
         } else {
             kv.format().dequantize(segment, offset, row, 0, count);
         }
