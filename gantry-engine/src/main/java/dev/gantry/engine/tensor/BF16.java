@@ -58,16 +58,13 @@ public final class BF16 implements WeightFormat, Quantizer {
             acc2 = load(data, o + 4L * lanes).fma(Simd.x(x, xOffset + i + 2 * lanes), acc2);
             acc3 = load(data, o + 6L * lanes).fma(Simd.x(x, xOffset + i + 3 * lanes), acc3);
         }
-        return tail(data, offset, x, xOffset, i, n, Simd.sum(acc0.add(acc1).add(acc2.add(acc3))));
-    }
-
-    /** {@code sum} plus the products of elements {@code [from, n)}, one by one (a method of its own for C2's budget). */
-    private static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
-        float s = sum;
-        for (int i = from; i < n; i++) {
-            s += toFloat(data.get(Simd.LE_SHORT, offset + 2L * i)) * x[xOffset + i];
+        float sum = Simd.sum(acc0.add(acc1).add(acc2.add(acc3)));
+        // the tail with no call of ours (toFloat written out): past C2's node budget only calls the JDK forces inline
+        // still inline, and this kernel sits near it
+        for (; i < n; i++) {
+            sum += Float.intBitsToFloat(data.get(Simd.LE_SHORT, offset + 2L * i) << 16) * x[xOffset + i];
         }
-        return s;
+        return sum;
     }
 
     @Override

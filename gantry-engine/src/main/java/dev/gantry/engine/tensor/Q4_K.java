@@ -170,8 +170,7 @@ public final class Q4_K implements WeightFormat, Quantizer {
                 m1 = xs1.fma(min, m1);
             }
         }
-        out[o0] = Simd.sum(a0.sub(m0));
-        out[o0 + outStride] = Simd.sum(a1.sub(m1));
+        Simd.sum2(a0.sub(m0), a1.sub(m1), out, o0, outStride);
     }
 
     /**

@@ -109,8 +109,7 @@ public final class Q6_K implements WeightFormat, Quantizer {
                 }
             }
         }
-        out[o0] = Simd.sum(a0);
-        out[o0 + outStride] = Simd.sum(a1);
+        Simd.sum2(a0, a1, out, o0, outStride);
     }
 
     /**

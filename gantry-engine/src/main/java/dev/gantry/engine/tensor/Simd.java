@@ -158,6 +158,24 @@ final class Simd {
     }
 
     /**
+     * {@link #sum(FloatVector)} of two vectors into {@code out[offset]} and {@code out[offset + stride]}, bit for bit:
+     * the first step of both trees paired into one vector (as in {@link #sum4}), the rest as one tree.
+     */
+    static void sum2(FloatVector a, FloatVector b, float[] out, int offset, int stride) {
+        VectorMask<Float> half = HALF.upper();
+        FloatVector s = a.blend(b, half).add(b.blend(a, half).rearrange(HALF.swap()));
+        if (LANES >= 16) {
+            s = s.add(s.rearrange(SWAP_4));
+        }
+        if (LANES >= 8) {
+            s = s.add(s.rearrange(SWAP_2));
+        }
+        s = s.add(s.rearrange(SWAP_1));
+        out[offset] = s.lane(0);
+        out[offset + stride] = s.lane(LANES / 2);
+    }
+
+    /**
      * {@link #sum(float[], int)} of the {@link #LANES} vectors stored at {@code a[offset + j * LANES..]}, into
      * {@code out[outOffset + j]}, bit for bit: every step of the trees runs paired as in {@link #sum4}, half as many
      * vectors after each, so the results cost about two vector operations each instead of a tree of scalar adds. The

@@ -36,7 +36,7 @@ class SimdTest {
     }
 
     @Test
-    void fourLaneSumsAtOnceAreEachTheFixedTree() {
+    void twoAndFourLaneSumsAtOnceAreEachTheFixedTree() {
         Random rnd = new Random(4);
         float[] lanes = new float[4 * Simd.LANES];
         float[] out = new float[9];
@@ -51,6 +51,11 @@ class SimdTest {
                 float[] one = java.util.Arrays.copyOfRange(lanes, k * Simd.LANES, (k + 1) * Simd.LANES);
                 assertThat(out[1 + 2 * k]).as("round %d, vector %d", round, k).isEqualTo(tree(one));
             }
+            Simd.sum2(FloatVector.fromArray(Simd.F, lanes, Simd.LANES), FloatVector.fromArray(Simd.F, lanes, 0), out, 0, 3);
+            assertThat(out[0]).as("round %d, sum2 first", round).isEqualTo(tree(java.util.Arrays.copyOfRange(lanes,
+                    Simd.LANES, 2 * Simd.LANES)));
+            assertThat(out[3]).as("round %d, sum2 second", round).isEqualTo(tree(java.util.Arrays.copyOfRange(lanes,
+                    0, Simd.LANES)));
         }
     }
 
