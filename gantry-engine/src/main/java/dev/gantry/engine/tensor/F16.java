@@ -243,8 +243,9 @@ public final class F16 implements WeightFormat, Quantizer {
             load(ShortVector.SPECIES_64, IntVector.SPECIES_128, data, offset + 2L * i).intoArray(dst, dstOffset + i);
             i += 4;
         }
+        // JDK calls only, no helper of ours: past the vector code above C2 may be out of inlining budget
         for (; i < n; i++) {
-            dst[dstOffset + i] = Simd.f16(data, offset + 2L * i);
+            dst[dstOffset + i] = Float.float16ToFloat(data.get(Simd.LE_SHORT, offset + 2L * i));
         }
     }
 

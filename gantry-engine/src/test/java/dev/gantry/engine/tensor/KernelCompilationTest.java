@@ -14,11 +14,26 @@ import org.junit.jupiter.api.Test;
  * inlining calls in a method past a node budget ({@code NodeCountInliningCutoff}, reached at about fifty Vector
  * API calls), and a vector call it does not inline returns a boxed vector. Runs {@link KernelSelfCheck} in a
  * child JVM with C2's inlining diagnostics and requires that no call site was refused for that reason.
+ *
+ * <p>Where a kernel sits near the budget, whether it crosses it can depend on the profile C2 compiled from (a
+ * recompilation after an uncommon trap sees more branches taken), and that varies from run to run. A kernel over
+ * the budget by its structure is refused in every run; so a run with refusals is repeated once, and the test fails
+ * only if the repeat shows refusals too (the first run's are printed, to be looked at).
  */
 class KernelCompilationTest {
 
     @Test
     void everyKernelCompilesWithAllItsVectorCallsInlined() throws IOException, InterruptedException {
+        List<String> cutoffs = cutoffsInOneRun();
+        if (!cutoffs.isEmpty()) {
+            System.out.println("KernelCompilationTest: refusals in a first run, repeating it: " + cutoffs);
+            cutoffs = cutoffsInOneRun();
+        }
+        assertThat(cutoffs).as("call sites C2 refused to inline for lack of node budget, in two runs").isEmpty();
+    }
+
+    /** Runs {@link KernelSelfCheck} with C2's diagnostics: the call sites refused for lack of node budget. */
+    private static List<String> cutoffsInOneRun() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "--add-modules", "jdk.incubator.vector",
                 "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintInlining", "-XX:+PrintCompilation",
@@ -38,7 +53,6 @@ class KernelCompilationTest {
             String c2 = "4       " + WeightFormat.of(type).getClass().getName() + "::dot ";
             assertThat(output).as("C2 compiled %s.dot, so its inlining was checked", type).contains(c2);
         }
-        List<String> cutoffs = output.lines().filter(l -> l.contains("NodeCountInliningCutoff")).toList();
-        assertThat(cutoffs).as("call sites C2 refused to inline for lack of node budget").isEmpty();
+        return output.lines().filter(l -> l.contains("NodeCountInliningCutoff")).map(String::strip).toList();
     }
 }
