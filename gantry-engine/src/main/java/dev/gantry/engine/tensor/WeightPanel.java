@@ -27,6 +27,8 @@ public final class WeightPanel {
     private float[] mins = new float[0];
     /** For layouts with mins: each token's per-block activation sums, one vector of lanes per block. */
     private float[] blockSums = new float[0];
+    /** The tokens' elements past the vector loop, transposed: element j of token t at {@code [j * tokens + t]}. */
+    private float[] tails = new float[0];
     /** A kernel's accumulators, stored for their fixed-order lane sums ({@link Simd#sum(float[], int)}). */
     private final float[] lanes = new float[16 * Simd.WIDE];
     /** The lane sums of {@link #lanes}' slots, and each slot's (row, token), for {@link #finishPending}. */
@@ -107,7 +109,7 @@ public final class WeightPanel {
                             for (int k = 0; k < 16; k++) {
                                 pend(k, k < 8 ? (k < 4 ? r : r1) : (k < 12 ? r2 : r3), t + k % 4);
                             }
-                            finishPending(tile, 16, n - n % Simd.WIDE);
+                            finishPending(tile, 16);
                         }
                     } else {
                         for (int r = 0; r < rows; r += 2) {
@@ -126,14 +128,19 @@ public final class WeightPanel {
                             pend(pending++, r, t + k);
                         }
                         if (pending + 3 > LANES) {
-                            finishPending(tile, pending, n - n % (4 * LANES));
+                            finishPending(tile, pending);
                             pending = 0;
                         }
                     }
                 }
-                finishPending(tile, pending, n - n % (4 * LANES));
+                finishPending(tile, pending);
             }
         }
+        addTails(tile, switch (layout) {
+            case SCALED_BLOCKS_OF_32, SCALED_BLOCKS_OF_32_WITH_MINS, SCALED_BLOCKS_OF_16 -> n;
+            case ONE_ACCUMULATOR -> n - n % Simd.WIDE;
+            case FOUR_ACCUMULATORS -> n - n % (4 * LANES);
+        });
     }
 
     /** Each token's activations summed per block of 32, as {@link Q4_K#dot} sums them for the mins. */
@@ -167,12 +174,9 @@ public final class WeightPanel {
         }
     }
 
-    /**
-     * Writes the result of (row r, token t) from the accumulator stored at {@code lanes[k * LANES..]}: its fixed-order
-     * lane sum, then the row's elements from {@code from} on, one by one.
-     */
-    private void finish(Tile tile, int r, int t, int k, int from) {
-        finish(tile, r, t, Simd.sum(lanes, k * LANES), from);
+    /** Writes the result of (row r, token t) from the accumulator stored at {@code lanes[k * LANES..]}: its fixed-order lane sum. */
+    private void finish(Tile tile, int r, int t, int k) {
+        finish(tile, r, t, Simd.sum(lanes, k * LANES));
     }
 
     /** Result slot {@code k} of {@link #lanes} is (row r, token t). */
@@ -181,11 +185,8 @@ public final class WeightPanel {
         pendingTokens[k] = t;
     }
 
-    /**
-     * Writes the first {@code count} pending results: the lane sums of all {@link #lanes} slots at once (unused slots
-     * are summed and dropped), then each row's elements from {@code from} on.
-     */
-    private void finishPending(Tile tile, int count, int from) {
+    /** Writes the first {@code count} pending results: the lane sums of all {@link #lanes} slots at once (unused slots are summed and dropped). */
+    private void finishPending(Tile tile, int count) {
         if (count == 0) {
             return;
         }
@@ -193,21 +194,58 @@ public final class WeightPanel {
             Simd.sums(lanes, base * LANES, laneSums, base);
         }
         for (int k = 0; k < count; k++) {
-            finish(tile, pendingRows[k], pendingTokens[k], laneSums[k], from);
+            finish(tile, pendingRows[k], pendingTokens[k], laneSums[k]);
         }
     }
 
-    /** {@code sum} plus the products of elements {@code [from, n)} one by one, the dot's tail, into the output. */
-    private void finish(Tile tile, int r, int t, float sum, int from) {
-        float s = sum;
-        if (from < n) {
-            float[] x = tile.x();
-            int x0 = tile.xRow(t);
-            for (int j = from; j < n; j++) {
-                s += values[r * n + j] * x[x0 + j];
+    private void finish(Tile tile, int r, int t, float sum) {
+        tile.out()[tile.outOffset() + tile.token(t) * tile.outStride() + r] = sum;
+    }
+
+    /**
+     * Adds to every result the products of its row's elements {@code [from, n)}, the part of a row past the dot's
+     * vector loop, which the dot adds one by one: {@code s += w[j] * x[j]} in order, a multiply and an add each
+     * rounded. Here a vector holds one such chain per token, so each lane repeats its token's scalar steps bit for
+     * bit, over the tokens' tails transposed once into {@link #tails} (rows as short as 172, the FFN of stories260K,
+     * leave a quarter of their elements to this loop).
+     */
+    private void addTails(Tile tile, int from) {
+        int tail = n - from;
+        if (tail == 0) {
+            return;
+        }
+        int tokens = tile.tokens();
+        int padded = (tokens + LANES - 1) / LANES * LANES;
+        if (tails.length < tail * padded) {
+            tails = new float[tail * padded];
+        }
+        float[] x = tile.x();
+        for (int t = 0; t < padded; t++) {
+            int x0 = tile.xRow(t) + from;
+            for (int j = 0; j < tail; j++) {
+                tails[j * padded + t] = x[x0 + j];
             }
         }
-        tile.out()[tile.outOffset() + tile.token(t) * tile.outStride() + r] = s;
+        float[] out = tile.out();
+        float[] sums = laneSums;
+        for (int r = 0; r < rows; r++) {
+            int w = r * n + from;
+            for (int t = 0; t < tokens; t += LANES) {
+                int lanesHere = Math.min(LANES, tokens - t);
+                for (int k = 0; k < LANES; k++) {
+                    sums[k] = out[tile.outOffset() + tile.token(t + k) * tile.outStride() + r];
+                }
+                FloatVector s = FloatVector.fromArray(Simd.F, sums, 0);
+                for (int j = 0; j < tail; j++) {
+                    FloatVector xs = FloatVector.fromArray(Simd.F, tails, j * padded + t);
+                    s = s.add(xs.mul(values[w + j]));
+                }
+                s.intoArray(sums, 0);
+                for (int k = 0; k < lanesHere; k++) {
+                    out[tile.outOffset() + (t + k) * tile.outStride() + r] = sums[k];
+                }
+            }
+        }
     }
 
     /**
@@ -292,7 +330,7 @@ public final class WeightPanel {
             subtractMins(tile, r0, r1, t);
         }
         for (int k = 0; k < 6; k++) {
-            finish(tile, k < 3 ? r0 : r1, t + k % 3, k, n);
+            finish(tile, k < 3 ? r0 : r1, t + k % 3, k);
         }
     }
 
@@ -384,7 +422,7 @@ public final class WeightPanel {
             a13.intoArray(lanes, 7 * Simd.WIDE + p);
         }
         for (int k = 0; k < 8; k++) {
-            finish(tile, k < 4 ? r0 : r1, t + k % 4, Simd.sumWide(lanes, k * Simd.WIDE), end);
+            finish(tile, k < 4 ? r0 : r1, t + k % 4, Simd.sumWide(lanes, k * Simd.WIDE));
         }
     }
 

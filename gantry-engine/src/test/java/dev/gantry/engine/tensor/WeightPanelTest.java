@@ -19,14 +19,14 @@ class WeightPanelTest {
     void everyRowTimesEveryTokenIsBitForBitTheFormatsDot(GgmlType type) {
         WeightFormat format = WeightFormat.of(type);
         Random rnd = new Random(type.ordinal());
-        int[] lengths = type.blockSize() == 1 ? new int[] {1, 7, 64, 131, 515} : new int[] {type.blockSize(), 3 * type.blockSize()};
+        int[] lengths = type.blockSize() == 1 ? new int[] {1, 7, 64, 131, 172, 515} : new int[] {type.blockSize(), 3 * type.blockSize()};
         WeightPanel panel = new WeightPanel();
         for (int n : lengths) {
             for (int rows : new int[] {1, 2, 5}) {
                 long rowBytes = type.byteSize(n);
                 MemorySegment data = RandomBlocks.of(type, n * rows, 0, rnd);
                 panel.load(format, data, 0, rowBytes, rows, n);
-                for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 9}) {
+                for (int tokens : new int[] {1, 2, 3, 4, 5, 7, 9, 17, 40}) {
                     int xStride = n + 3;
                     float[] x = RandomBlocks.floats(tokens * xStride + 1, rnd);
                     int outStride = rows + 2;
@@ -37,6 +37,10 @@ class WeightPanelTest {
                             float alone = format.dot(data, r * rowBytes, x, 1 + t * xStride, n);
                             assertThat(out[1 + t * outStride + r]).as("n=%d rows=%d tokens=%d: row %d token %d",
                                     n, rows, tokens, r, t).isEqualTo(alone);
+                        }
+                        for (int gap = rows; gap < outStride; gap++) {
+                            assertThat(out[1 + t * outStride + gap]).as("n=%d rows=%d tokens=%d: column %d of token %d, "
+                                    + "outside the rows", n, rows, tokens, gap, t).isZero();
                         }
                     }
                 }
