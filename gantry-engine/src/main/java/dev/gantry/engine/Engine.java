@@ -133,6 +133,10 @@ public final class Engine implements AutoCloseable {
         }
         inbox.add(new Submit(seq, generation, sampler, request.deadline(), request.logprobs()));
         LockSupport.unpark(loop);
+        if (closed) {
+            // close() raced this submit: the loop may have drained its inbox for the last time
+            cancelQueued();
+        }
         return generation;
     }
 
@@ -173,6 +177,7 @@ public final class Engine implements AutoCloseable {
             }
             metrics = snapshot();
         }
+        drainInbox();
         for (Map.Entry<Long, Active> e : active.entrySet()) {
             scheduler.abort(e.getKey());
             e.getValue().generation.emit(new Generation.Event(-1, FinishReason.CANCELLED, "the engine shut down"));
@@ -274,6 +279,16 @@ public final class Engine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        cancelQueued();
         kv.close();
+    }
+
+    /** Ends every submit still in the inbox once the engine is closed (each is taken from the queue once). */
+    private void cancelQueued() {
+        for (Object command = inbox.poll(); command != null; command = inbox.poll()) {
+            if (command instanceof Submit s) {
+                s.generation().emit(new Generation.Event(-1, FinishReason.CANCELLED, "the engine shut down"));
+            }
+        }
     }
 }

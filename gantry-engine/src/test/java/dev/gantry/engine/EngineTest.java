@@ -188,6 +188,34 @@ class EngineTest {
     }
 
     @Test
+    void aSubmitRacingCloseEndsCancelledInsteadOfHanging() throws InterruptedException {
+        int[] prompt = prompts(1, "").get(0);
+        for (int round = 0; round < 50; round++) {
+            Engine engine = new Engine(model, EngineConfig.of(8L << 20));
+            List<Generation> gens = new ArrayList<>();
+            Thread submitter = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        gens.add(engine.submit(GenerationRequest.of(prompt, SamplingParams.greedy(), 4)));
+                    } catch (IllegalStateException | OverloadedException e) {
+                        return;
+                    }
+                }
+            });
+            Thread.sleep(round % 5);
+            engine.close();
+            submitter.join();
+            for (Generation g : gens) {
+                Generation.Event e;
+                do {
+                    e = g.next(10, TimeUnit.SECONDS);
+                    assertThat(e).as("round %d: an event of generation %d", round, g.id()).isNotNull();
+                } while (!e.isLast());
+            }
+        }
+    }
+
+    @Test
     void aFullQueueRefusesAtOnce() {
         EngineConfig config = new EngineConfig(new SchedulerConfig(1, 512, 2, true), KvCacheConfig.of(16L << 20));
         try (Engine engine = new Engine(model, config)) {
