@@ -13,19 +13,31 @@ void *decode_instructions_virtual(uintptr_t start_va, uintptr_t end_va, unsigned
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) {
         return NULL;
     }
-    cs_insn *insn;
-    size_t count = cs_disasm(handle, buffer, length, start_va, 0, &insn);
-    for (size_t i = 0; i < count; i++) {
-        (*event_callback)(event_stream, "insn", (void *) insn[i].address);
-        (*printf_callback)(printf_stream, "%s\t%s", insn[i].mnemonic, insn[i].op_str);
-        (*event_callback)(event_stream, "/insn", (void *) (insn[i].address + insn[i].size));
+    cs_insn *insn = cs_malloc(handle);
+    const uint8_t *code = buffer;
+    size_t size = length;
+    uint64_t address = start_va;
+    while (size > 0) {
+        uint64_t at = address;
+        if (cs_disasm_iter(handle, &code, &size, &address, insn)) {
+            (*event_callback)(event_stream, "insn", (void *) (uintptr_t) at);
+            (*printf_callback)(printf_stream, "%s\t%s", insn->mnemonic, insn->op_str);
+            (*event_callback)(event_stream, "/insn", (void *) (uintptr_t) address);
+        } else {
+            // an instruction this Capstone does not know (older builds lack some AVX-512 forms): show its first
+            // byte and go on, rather than ending the listing there
+            (*event_callback)(event_stream, "insn", (void *) (uintptr_t) at);
+            (*printf_callback)(printf_stream, ".byte\t0x%02x", *code);
+            code++;
+            size--;
+            address++;
+            (*event_callback)(event_stream, "/insn", (void *) (uintptr_t) address);
+        }
         if (newline) {
             (*printf_callback)(printf_stream, "\n");
         }
     }
-    if (count > 0) {
-        cs_free(insn, count);
-    }
+    cs_free(insn, 1);
     cs_close(&handle);
     return NULL;
 }
