@@ -52,6 +52,12 @@ final class BenchServeCommand implements Callable<Integer> {
             description = "Untimed requests per target before the timed ones, for the JIT (default: one per client).")
     int warmup;
 
+    @Option(names = "--engine-warmup", defaultValue = "5s", paramLabel = "DURATION",
+            converter = ServeCommand.WarmupConverter.class,
+            description = "Gantry targets: synthetic load before the server starts, as 'gantry serve --warmup' (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Duration engineWarmup;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random prompt tokens (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -102,7 +108,7 @@ final class BenchServeCommand implements Callable<Integer> {
                 results.add(measure(url.toString(), url, load, prompts, err));
             } else {
                 for (String mode : modes) {
-                    try (InProcessGantry gantry = InProcessGantry.start(modelOptions.model, model, engineConfig(mode))) {
+                    try (InProcessGantry gantry = InProcessGantry.start(modelOptions.model, model, engineConfig(mode), engineWarmup)) {
                         String target = mode.equals("on") ? ServeReport.GANTRY_ON : ServeReport.GANTRY_OFF;
                         results.add(measure(target, gantry.baseUri(), load, prompts, err));
                     }

@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -86,6 +87,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "A Jinja chat template that replaces the model's (only with a single -m model).")
     Path chatTemplateFile;
 
+    @Option(names = "--warmup", defaultValue = "5s", paramLabel = "DURATION", converter = WarmupConverter.class,
+            description = "Synthetic requests each model runs after it loads, before it serves, so that the JIT has"
+                    + " compiled its kernels: 300 steps or this long, whichever ends first; 0 for none (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Duration warmup;
+
     @Option(names = "--max-running", defaultValue = "16", paramLabel = "N", description = "Sequences batched at once per model (default: ${DEFAULT-VALUE}).")
     int maxRunning;
 
@@ -105,6 +112,21 @@ final class ServeCommand implements Callable<Integer> {
         @Override
         public KeepAlive convert(String value) {
             return KeepAlive.parse(value);
+        }
+    }
+
+    /** Lets picocli read {@code --warmup 2s}: a finite duration in the units of {@code --keep-alive}. */
+    static final class WarmupConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            KeepAlive parsed;
+            try {
+                parsed = KeepAlive.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a duration (examples: 500ms, 2s, 0)");
+            }
+            return parsed.idle()
+                    .orElseThrow(() -> new IllegalArgumentException("the warm-up must be finite, got " + value));
         }
     }
 
@@ -167,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
                 new SchedulerConfig(maxRunning, defaults.maxBatchTokens(), maxWaiting, defaults.chunkedPrefill()),
                 KvCacheConfig.of(kvCacheMemory.bytes()));
         String template = chatTemplateFile == null ? null : Files.readString(chatTemplateFile);
-        EngineModelLoader loader = new EngineModelLoader(ModelOptions.threads(threads), engineConfig, template);
+        EngineModelLoader loader = new EngineModelLoader(ModelOptions.threads(threads), engineConfig, template, warmup);
         long budget = modelsMemory != null ? modelsMemory.bytes() : defaultModelsMemory();
         ModelRegistry registry = ModelRegistry.open(source, loader, new ModelsConfig(keepAlive, budget));
         try {

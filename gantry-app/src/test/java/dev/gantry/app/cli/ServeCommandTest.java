@@ -74,6 +74,16 @@ class ServeCommandTest {
     }
 
     @Test
+    void aWarmupThatIsNotAFiniteDurationIsAUsageError() {
+        Cli forever = Cli.run("serve", "-m", Cli.stories(), "--warmup", "forever");
+        assertThat(forever.exitCode()).isEqualTo(2);
+        assertThat(forever.err()).contains("the warm-up must be finite");
+        Cli soon = Cli.run("serve", "-m", Cli.stories(), "--warmup", "soon");
+        assertThat(soon.exitCode()).isEqualTo(2);
+        assertThat(soon.err()).contains("--warmup").contains("'soon' is not a duration");
+    }
+
+    @Test
     void aKeepAliveThatIsNotADurationIsAUsageError() {
         Cli r = Cli.run("serve", "-m", Cli.stories(), "--keep-alive", "soon");
         assertThat(r.exitCode()).isEqualTo(2);

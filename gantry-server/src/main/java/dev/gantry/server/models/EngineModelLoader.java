@@ -2,12 +2,14 @@ package dev.gantry.server.models;
 
 import dev.gantry.engine.Engine;
 import dev.gantry.engine.EngineConfig;
+import dev.gantry.engine.EngineWarmup;
 import dev.gantry.engine.LocalModel;
 import dev.gantry.server.ServedModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Loads every model with the same engine settings: {@code threads} compute threads, the engine configuration
@@ -15,10 +17,21 @@ import java.nio.file.Path;
  * one model, which the command line checks).
  *
  * @param chatTemplate a Jinja template replacing the model's, or null to use the GGUF's own
+ * @param warmup       how long a model runs synthetic requests after it loads, before it serves
+ *                     ({@link EngineWarmup}); zero for none
  */
-public record EngineModelLoader(int threads, EngineConfig engine, String chatTemplate) implements ModelLoader {
+public record EngineModelLoader(int threads, EngineConfig engine, String chatTemplate, Duration warmup)
+        implements ModelLoader {
+
+    /** Without a warm-up. */
+    public EngineModelLoader(int threads, EngineConfig engine, String chatTemplate) {
+        this(threads, engine, chatTemplate, Duration.ZERO);
+    }
 
     public EngineModelLoader {
+        if (warmup == null || warmup.isNegative()) {
+            throw new IllegalArgumentException("the warm-up must be zero or more, got " + warmup);
+        }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
@@ -33,6 +46,7 @@ public record EngineModelLoader(int threads, EngineConfig engine, String chatTem
         Engine engine = null;
         try {
             // an encoder-only (embedding) model is served without an engine: /v1/embeddings only
+            EngineWarmup.run(model, this.engine, warmup);
             engine = model.canGenerate() ? new Engine(model, this.engine) : null;
             return ServedModel.of(id, model, engine, chatTemplate);
         } catch (RuntimeException e) {

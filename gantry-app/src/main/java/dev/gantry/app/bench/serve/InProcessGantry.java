@@ -2,12 +2,14 @@ package dev.gantry.app.bench.serve;
 
 import dev.gantry.engine.Engine;
 import dev.gantry.engine.EngineConfig;
+import dev.gantry.engine.EngineWarmup;
 import dev.gantry.engine.LocalModel;
 import dev.gantry.server.GantryServer;
 import dev.gantry.server.ServedModel;
 import dev.gantry.server.ServerConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Gantry's OpenAI server in this JVM, on a free local port, over its own {@link Engine} (so each configuration
@@ -22,7 +24,9 @@ public final class InProcessGantry implements AutoCloseable {
         this.server = server;
     }
 
-    public static InProcessGantry start(Path file, LocalModel model, EngineConfig config) {
+    /** @param warmup how long the model runs synthetic requests first, as {@code gantry serve --warmup} does */
+    public static InProcessGantry start(Path file, LocalModel model, EngineConfig config, Duration warmup) {
+        EngineWarmup.run(model, config, warmup);
         Engine engine = new Engine(model, config);
         try {
             ServedModel served = ServedModel.of(file, model, engine, null);
