@@ -12,12 +12,14 @@ import dev.gantry.engine.model.Pooling;
 import dev.gantry.engine.model.Transformer;
 import dev.gantry.engine.tokenizer.Tokenizer;
 import dev.gantry.engine.tokenizer.TokenizerException;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A model opened from a GGUF file for in-process use: its configuration, tokenizer and transformer over the
- * mapped weights, with the compute threads that run it. Closing it stops the threads and unmaps the file.
+ * mapped weights, with the compute threads that run it. Closing it stops the threads, frees the weights repacked
+ * for the kernels and unmaps the file.
  *
  * <p>An encoder-only model (BERT) has no transformer to generate with, only {@link #embeddings()}; a decoder has
  * both, its embeddings pooled from the final hidden states.
@@ -25,15 +27,18 @@ import java.util.List;
 public final class LocalModel implements AutoCloseable {
 
     private final GgufFile file;
+    /** The weights repacked for the kernels ({@code ModelWeights}); freed with the model. */
+    private final Arena weights;
     private final ModelConfig config;
     private final Tokenizer tokenizer;
     private final ComputePool pool;
     private final Transformer transformer; // null for an encoder
     private final Embeddings embeddings;
 
-    private LocalModel(GgufFile file, ModelConfig config, Tokenizer tokenizer, ComputePool pool, Transformer transformer,
-                       Embeddings embeddings) {
+    private LocalModel(GgufFile file, Arena weights, ModelConfig config, Tokenizer tokenizer, ComputePool pool,
+                       Transformer transformer, Embeddings embeddings) {
         this.file = file;
+        this.weights = weights;
         this.config = config;
         this.tokenizer = tokenizer;
         this.pool = pool;
@@ -44,6 +49,7 @@ public final class LocalModel implements AutoCloseable {
     /** Opens {@code path} with {@code threads} compute threads; every problem with the file is a {@link GgufException}. */
     public static LocalModel open(Path path, int threads) {
         GgufFile file = GgufFile.open(path);
+        Arena arena = Arena.ofShared();
         ComputePool pool = null;
         try {
             ModelConfig config = ModelConfig.from(file);
@@ -58,18 +64,19 @@ public final class LocalModel implements AutoCloseable {
             if (config.architecture().isEncoder()) {
                 pool = new ComputePool(threads);
                 // widened F16 matrices live as long as the model is reachable (the GC frees them)
-                Encoder encoder = Encoder.open(file, config, pool, java.lang.foreign.Arena.ofAuto());
-                return new LocalModel(file, config, tokenizer, pool, null, embeddings(encoder, tokenizer, pooling));
+                Encoder encoder = Encoder.open(file, config, pool, Arena.ofAuto());
+                return new LocalModel(file, arena, config, tokenizer, pool, null, embeddings(encoder, tokenizer, pooling));
             }
-            ModelWeights weights = ModelWeights.load(file, config);
+            ModelWeights weights = ModelWeights.load(file, config, arena);
             pool = new ComputePool(threads);
             Transformer transformer = new Transformer(config, weights, pool);
-            return new LocalModel(file, config, tokenizer, pool, transformer,
+            return new LocalModel(file, arena, config, tokenizer, pool, transformer,
                     embeddings(new DecoderHiddenStates(transformer), tokenizer, pooling));
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
             }
+            arena.close();
             file.close();
             throw e;
         }
@@ -122,6 +129,7 @@ public final class LocalModel implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        weights.close();
         file.close();
     }
 }

@@ -97,7 +97,7 @@ public final class Matmul {
     private static void rows(Slice sl, int from, int to, float[] input, int cols, int tokens) {
         Tensor w = sl.w();
         long rowBytes = w.rowBytes();
-        WeightFormat format = WeightFormat.of(w.type());
+        WeightFormat format = w.format();
         MemorySegment data = w.data();
         float[] out = sl.out();
         int base = sl.rowStart();
@@ -129,6 +129,6 @@ public final class Matmul {
 
     /** Copies row {@code row} of {@code w}, dequantized, into {@code dst[dstOffset..]} (embedding lookup). */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {
-        WeightFormat.of(w.type()).dequantize(w.data(), row * w.rowBytes(), dst, dstOffset, w.cols());
+        w.format().dequantize(w.data(), row * w.rowBytes(), dst, dstOffset, w.cols());
     }
 }

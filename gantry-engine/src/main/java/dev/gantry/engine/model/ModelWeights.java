@@ -2,14 +2,17 @@ package dev.gantry.engine.model;
 
 import dev.gantry.engine.gguf.GgufException;
 import dev.gantry.engine.gguf.GgufFile;
+import dev.gantry.engine.tensor.Repacking;
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * All weights of a model, as views into the mapped GGUF file (matrices) or small float copies (norms, biases).
- * The output projection falls back to the token embeddings when the file ties them (no {@code output.weight}).
+ * All weights of a model: matrices as views into the mapped GGUF file, or as copies repacked for the kernels
+ * ({@link Repacking}) in the arena the model owns; norms and biases as small float copies. The output projection
+ * falls back to the token embeddings when the file ties them (no {@code output.weight}).
  */
 public record ModelWeights(
         Tensor tokenEmbedding, // (dim, vocab)
@@ -18,8 +21,9 @@ public record ModelWeights(
         Tensor output,         // (dim, vocab)
         float[] ropeFactors) { // (ropeDims / 2) or null
 
-    public static ModelWeights load(GgufFile file, ModelConfig config) {
-        Loader l = new Loader(file);
+    /** The model's weights; repacked matrices live in {@code arena}, which must outlive them. */
+    public static ModelWeights load(GgufFile file, ModelConfig config, Arena arena) {
+        Loader l = new Loader(file, arena);
         Tensor embedding = l.matrix("token_embd.weight", config.dim(), config.vocabSize());
         List<LayerWeights> layers = new ArrayList<>(config.layers());
         for (int i = 0; i < config.layers(); i++) {
@@ -62,7 +66,7 @@ public record ModelWeights(
     }
 
     /** Looks tensors up by name and checks their shapes, so a malformed file fails at load, not mid-forward. */
-    private record Loader(GgufFile file) {
+    private record Loader(GgufFile file, Arena arena) {
 
         boolean has(String name) {
             return file.hasTensor(name);
@@ -80,7 +84,7 @@ public record ModelWeights(
             } catch (UnsupportedOperationException e) {
                 throw new GgufException(file.path(), "tensor '" + name + "' has unsupported weight type " + t.type());
             }
-            return t;
+            return Repacking.forKernels(t, arena);
         }
 
         float[] vector(String name, int n) {

@@ -14,6 +14,11 @@ public interface WeightFormat {
 
     GgmlType type();
 
+    /** Bytes per row of {@code n} weights: the GGUF size, unless the format is a repacked layout. */
+    default long rowBytes(int n) {
+        return type().byteSize(n);
+    }
+
     /** Scalar reference: decodes {@code n} elements starting at byte {@code offset} into {@code dst[dstOffset..]}. */
     void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n);
 

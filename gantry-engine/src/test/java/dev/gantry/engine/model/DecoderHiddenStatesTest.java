@@ -8,6 +8,7 @@ import dev.gantry.engine.kernel.Matmul;
 import dev.gantry.engine.kvcache.SequenceKvCache;
 import dev.gantry.engine.support.SharedData;
 import java.util.List;
+import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +24,14 @@ class DecoderHiddenStatesTest {
     @Test
     void theLastHiddenStateProjectsToTheForwardPassLogits() {
         try (LocalModel model = LocalModel.open(SharedData.model("stories260K.gguf"), 1);
-             ComputePool pool = new ComputePool(1)) {
+             ComputePool pool = new ComputePool(1); Arena arena = Arena.ofShared()) {
             Transformer transformer = model.transformer();
             ModelConfig c = model.config();
             float[] states = new DecoderHiddenStates(transformer).hiddenStates(new int[][] {ONCE});
             assertThat(states).hasSize(ONCE.length * c.dim());
             float[] last = java.util.Arrays.copyOfRange(states, (ONCE.length - 1) * c.dim(), ONCE.length * c.dim());
             float[] projected = new float[c.vocabSize()];
-            Matmul.apply(pool, ModelWeights.load(model.file(), c).output(), last, 1, projected);
+            Matmul.apply(pool, ModelWeights.load(model.file(), c, arena).output(), last, 1, projected);
             float[] logits;
             try (SequenceKvCache cache = transformer.newCache(ONCE.length)) {
                 logits = transformer.forward(ONCE, 0, cache, 1);

@@ -6,6 +6,7 @@ import dev.gantry.engine.gguf.GgufFile;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.kvcache.SequenceKvCache;
 import dev.gantry.engine.support.SharedData;
+import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -24,9 +25,10 @@ class StoriesGreedyGenerationTest {
     }
 
     private static void check(ReferenceCase c) {
-        try (GgufFile file = GgufFile.open(SharedData.model(c.model())); ComputePool pool = new ComputePool(2)) {
+        try (GgufFile file = GgufFile.open(SharedData.model(c.model())); ComputePool pool = new ComputePool(2);
+             Arena arena = Arena.ofShared()) {
             ModelConfig config = ModelConfig.from(file);
-            Transformer model = new Transformer(config, ModelWeights.load(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.load(file, config, arena), pool);
             int[] prompt = c.promptIds();
             int n = c.generatedIds().length;
             int[] generated = new int[n];

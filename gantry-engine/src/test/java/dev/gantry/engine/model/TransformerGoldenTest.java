@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.engine.gguf.GgufFile;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.support.SharedData;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,9 +91,9 @@ class TransformerGoldenTest {
     }
 
     private static Outcome check(ReferenceCase c, Tolerance tol) {
-        try (GgufFile file = GgufFile.open(SharedData.model(c.model()))) {
+        try (GgufFile file = GgufFile.open(SharedData.model(c.model())); Arena arena = Arena.ofShared()) {
             ModelConfig config = ModelConfig.from(file);
-            Transformer model = new Transformer(config, ModelWeights.load(file, config), pool);
+            Transformer model = new Transformer(config, ModelWeights.load(file, config, arena), pool);
             int[] ids = c.allIds();
             float[] logits;
             try (var cache = model.newCache(ids.length)) {

@@ -53,6 +53,7 @@ class KernelCompilationTest {
             String c2 = "4       " + WeightFormat.of(type).getClass().getName() + "::dot ";
             assertThat(output).as("C2 compiled %s.dot, so its inlining was checked", type).contains(c2);
         }
+        assertThat(output).as("C2 compiled the repacked Q4_0 dot").contains("4       " + Q4_0Lanes.class.getName() + "::dot ");
         return output.lines().filter(l -> l.contains("NodeCountInliningCutoff")).map(String::strip).toList();
     }
 }

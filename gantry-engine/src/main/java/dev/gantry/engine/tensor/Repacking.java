@@ -1,0 +1,23 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.Arena;
+
+/**
+ * Which weights a model keeps in a layout of Gantry's rather than the file's, chosen once at load: a format whose
+ * kernels are faster on a repacked copy of the same numbers gets one (llama.cpp does the same for its CPU
+ * kernels, ggml-cpu's "repack" buffers). The copy costs a pass over the weights at load and its own memory, while
+ * the file's pages of those weights are no longer read.
+ */
+public final class Repacking {
+
+    private Repacking() {
+    }
+
+    /** {@code t} in the layout its kernels read fastest, copied into {@code arena}; {@code t} itself if that is the file's. */
+    public static Tensor forKernels(Tensor t, Arena arena) {
+        if (!t.repacked() && t.type() == GgmlType.Q4_0 && Q4_0Lanes.fits(t.cols())) {
+            return Q4_0Lanes.repack(t, arena);
+        }
+        return t;
+    }
+}
