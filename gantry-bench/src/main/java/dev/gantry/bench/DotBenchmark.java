@@ -1,6 +1,7 @@
 package dev.gantry.bench;
 
 import dev.gantry.engine.tensor.GgmlType;
+import dev.gantry.engine.tensor.Repacking;
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
 import java.lang.foreign.Arena;
@@ -43,6 +44,13 @@ public class DotBenchmark {
     @Param({"2048x2048", "5632x2048", "2048x5632"})
     public String shape;
 
+    /**
+     * {@code kernels}: the layout the engine loads the matrix in ({@link Repacking#forKernels}, Q4_0 repacked);
+     * {@code file}: the GGUF layout, for the difference.
+     */
+    @Param({"kernels", "file"})
+    public String layout;
+
     private Arena arena;
     private WeightFormat format;
     private MemorySegment data;
@@ -58,8 +66,9 @@ public class DotBenchmark {
         MatrixShape s = MatrixShape.parse(shape);
         RandomWeights random = new RandomWeights(42);
         arena = Arena.ofShared();
-        Tensor w = random.matrix(arena, type, s);
-        format = WeightFormat.of(type);
+        Tensor file = random.matrix(arena, type, s);
+        Tensor w = layout.equals("file") ? file : Repacking.forKernels(file, arena);
+        format = w.format();
         data = w.data();
         rowBytes = w.rowBytes();
         rows = w.rows();
