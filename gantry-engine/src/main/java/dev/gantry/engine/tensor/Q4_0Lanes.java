@@ -2,7 +2,6 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -10,33 +9,22 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link Q4_0} weights repacked at load time for this machine's vector width, so that a lane's quant becomes a
- * float in two vector operations. Same numbers, same products in the same order: every result is bit for bit
- * {@link Q4_0}'s, only faster (decode 1.4x on AVX-512 and on AVX2, BENCHMARKS.md).
+ * {@link Q4_0} weights repacked at load time into {@link NibbleLanes}: the same numbers, the same products in the
+ * same order, so every result is bit for bit {@link Q4_0}'s, only faster (the decode dot 1.4-1.7x, BENCHMARKS.md).
  *
- * <p>A row of {@code n} weights ({@code n} a multiple of {@link #UNIT}) is {@code n / UNIT} units of {@code LANES}
- * little-endian ints, then the row's {@code n / 32} block scales {@code d} as floats, the row padded to 64 bytes.
- * Unit {@code u} holds weights {@code u * UNIT ..} in eight passes of {@code LANES}: weight
- * {@code u * UNIT + p * LANES + i} is in int {@code i}, at nibble {@code p / 2} for an even pass {@code p} and
- * {@code 4 + p / 2} for an odd one. So passes {@code 2k} and {@code 2k + 1} lie at bits 0..3 and 16..19 of the
- * ints shifted right by {@code 4k}; or-ed with the exponent of 2^23 (of 2^7) a quant {@code q} there is the float
- * 2^23 + q (2^7 + q) exactly, and less 2^23 + 8 (2^7 + 8) it is {@code q - 8}. That is an and-or (one
- * {@code vpternlogd} on AVX-512) and a subtraction per vector, where the GGUF layout, two nibbles of one block in a
- * byte, costs a widening shuffle, a shift, a mask, a subtraction and a conversion.
+ * <p>A row of {@code n} weights ({@code n} a multiple of {@link #UNIT}) is {@code n / UNIT} units of quants, then
+ * the row's {@code n / 32} block scales {@code d} as floats (no conversion from half in the loop), the row padded
+ * to 64 bytes so that every unit load is aligned.
  */
 public final class Q4_0Lanes implements WeightFormat {
 
     private static final int LANES = Simd.LANES;
-    /** Weights in one vector of ints: eight nibbles a lane. */
-    static final int UNIT = 8 * LANES;
+    static final int UNIT = NibbleLanes.UNIT;
     private static final int BLOCKS_PER_UNIT = UNIT / Q4_0.BLOCK;
     /** Shifts per block: each gives two passes of {@code LANES} weights. */
     private static final int SHIFTS_PER_BLOCK = Q4_0.BLOCK / (2 * LANES);
-    private static final int LOW_EXPONENT = (127 + 23) << 23;
-    private static final int HIGH_EXPONENT = (127 + 7) << 23;
-    private static final float LOW_BIAS = (1 << 23) + 8;
-    private static final float HIGH_BIAS = (1 << 7) + 8;
-    private static final ValueLayout.OfInt INT = Simd.LE_INT;
+    /** Q4_0 stores quant + 8. */
+    private static final float OFFSET = 8;
 
     static final Q4_0Lanes INSTANCE = new Q4_0Lanes();
 
@@ -61,7 +49,7 @@ public final class Q4_0Lanes implements WeightFormat {
 
     /**
      * One row of GGUF blocks at {@code from} into this layout at {@code to}: a block's bytes, widened a group at a
-     * time to lanes, hold a pass of low nibbles and a pass of high ones, each moved to its nibble of the unit's ints.
+     * time to lanes, hold a pass of low nibbles and a pass of high ones.
      */
     private static void packRow(MemorySegment data, long from, int n, MemorySegment packed, long to) {
         for (int u = 0; u < n / UNIT; u++) {
@@ -73,23 +61,17 @@ public final class Q4_0Lanes implements WeightFormat {
                     for (int part = 0; part < Simd.PARTS; part++) {
                         IntVector v = Simd.widen(q, part);
                         int low = (bb * Q4_0.BLOCK + g + part * LANES) / LANES;
-                        int high = low + 16 / LANES;
-                        words = words.or(v.and(0xF).lanewise(VectorOperators.LSHL, 4 * nibble(low)))
-                                .or(v.lanewise(VectorOperators.LSHR, 4).and(0xF).lanewise(VectorOperators.LSHL, 4 * nibble(high)));
+                        words = NibbleLanes.place(words, v, low);
+                        words = NibbleLanes.place(words, v.lanewise(VectorOperators.LSHR, 4), low + 16 / LANES);
                     }
                 }
             }
-            words.intoMemorySegment(packed, to + 4L * LANES * u, ByteOrder.LITTLE_ENDIAN);
+            words.intoMemorySegment(packed, to + (long) NibbleLanes.UNIT_BYTES * u, ByteOrder.LITTLE_ENDIAN);
         }
         long scales = to + n / 2;
         for (int b = 0; b < n / Q4_0.BLOCK; b++) {
             packed.set(Simd.LE_FLOAT, scales + 4L * b, Simd.f16(data, from + (long) b * Q4_0.BYTES));
         }
-    }
-
-    /** The nibble of its int that holds pass {@code p} of a unit. */
-    private static int nibble(int pass) {
-        return pass % 2 == 0 ? pass / 2 : 4 + pass / 2;
     }
 
     @Override
@@ -108,9 +90,7 @@ public final class Q4_0Lanes implements WeightFormat {
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
         long scales = offset + n / 2;
         for (int w = 0; w < n; w++) {
-            int inUnit = w % UNIT;
-            int word = data.get(INT, offset + 4L * (w / UNIT * LANES + inUnit % LANES));
-            int q = (word >>> (4 * nibble(inUnit / LANES))) & 0xF;
+            int q = NibbleLanes.quant(data, offset + (long) NibbleLanes.UNIT_BYTES * (w / UNIT), w % UNIT);
             dst[dstOffset + w] = (q - 8) * data.get(Simd.LE_FLOAT, scales + 4L * (w / Q4_0.BLOCK));
         }
     }
@@ -120,15 +100,15 @@ public final class Q4_0Lanes implements WeightFormat {
         long scales = offset + n / 2;
         FloatVector acc = FloatVector.zero(Simd.F);
         for (int u = 0; u < n / UNIT; u++) {
-            IntVector q = quants(data, offset, u);
+            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
             for (int b = 0; b < BLOCKS_PER_UNIT; b++) {
                 FloatVector sum = FloatVector.zero(Simd.F);
                 for (int j = 0; j < SHIFTS_PER_BLOCK; j++) {
                     int k = b * SHIFTS_PER_BLOCK + j;
-                    IntVector s = q.lanewise(VectorOperators.LSHR, 4 * k);
+                    IntVector s = NibbleLanes.shift(q, k);
                     int xi = xOffset + u * UNIT + 2 * k * LANES;
-                    sum = low(s).fma(Simd.x(x, xi), sum);
-                    sum = high(s).fma(Simd.x(x, xi + LANES), sum);
+                    sum = NibbleLanes.low(s, OFFSET).fma(Simd.x(x, xi), sum);
+                    sum = NibbleLanes.high(s, OFFSET).fma(Simd.x(x, xi + LANES), sum);
                 }
                 acc = sum.fma(Simd.splat(scale(data, scales, u * BLOCKS_PER_UNIT + b)), acc);
             }
@@ -154,7 +134,7 @@ public final class Q4_0Lanes implements WeightFormat {
         FloatVector a2 = a0;
         FloatVector a3 = a0;
         for (int u = 0; u < n / UNIT; u++) {
-            IntVector q = quants(data, offset, u);
+            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
             for (int b = 0; b < BLOCKS_PER_UNIT; b++) {
                 FloatVector s0 = FloatVector.zero(Simd.F);
                 FloatVector s1 = s0;
@@ -162,14 +142,14 @@ public final class Q4_0Lanes implements WeightFormat {
                 FloatVector s3 = s0;
                 for (int j = 0; j < SHIFTS_PER_BLOCK; j++) {
                     int k = b * SHIFTS_PER_BLOCK + j;
-                    IntVector s = q.lanewise(VectorOperators.LSHR, 4 * k);
+                    IntVector s = NibbleLanes.shift(q, k);
                     int i = u * UNIT + 2 * k * LANES;
-                    FloatVector w = low(s);
+                    FloatVector w = NibbleLanes.low(s, OFFSET);
                     s0 = w.fma(Simd.x(x, x0 + i), s0);
                     s1 = w.fma(Simd.x(x, x1 + i), s1);
                     s2 = w.fma(Simd.x(x, x2 + i), s2);
                     s3 = w.fma(Simd.x(x, x3 + i), s3);
-                    w = high(s);
+                    w = NibbleLanes.high(s, OFFSET);
                     i += LANES;
                     s0 = w.fma(Simd.x(x, x0 + i), s0);
                     s1 = w.fma(Simd.x(x, x1 + i), s1);
@@ -196,29 +176,15 @@ public final class Q4_0Lanes implements WeightFormat {
     public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
                        float[] mins, int blockOffset) {
         for (int u = 0; u < n / UNIT; u++) {
-            IntVector q = quants(data, offset, u);
+            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
             for (int k = 0; k < 4; k++) {
-                IntVector s = q.lanewise(VectorOperators.LSHR, 4 * k);
+                IntVector s = NibbleLanes.shift(q, k);
                 int v = valuesOffset + u * UNIT + 2 * k * LANES;
-                low(s).intoArray(values, v);
-                high(s).intoArray(values, v + LANES);
+                NibbleLanes.low(s, OFFSET).intoArray(values, v);
+                NibbleLanes.high(s, OFFSET).intoArray(values, v + LANES);
             }
         }
         MemorySegment.copy(data, Simd.LE_FLOAT, offset + n / 2, scales, blockOffset, n / Q4_0.BLOCK);
-    }
-
-    private static IntVector quants(MemorySegment data, long offset, int unit) {
-        return IntVector.fromMemorySegment(Simd.I, data, offset + 4L * LANES * unit, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** The nibbles at bits 0..3, minus 8, as floats. */
-    private static FloatVector low(IntVector s) {
-        return s.and(0xF).or(LOW_EXPONENT).reinterpretAsFloats().sub(LOW_BIAS);
-    }
-
-    /** The nibbles at bits 16..19, minus 8, as floats. */
-    private static FloatVector high(IntVector s) {
-        return s.and(0xF << 16).or(HIGH_EXPONENT).reinterpretAsFloats().sub(HIGH_BIAS);
     }
 
     private static float scale(MemorySegment data, long scales, int block) {

@@ -15,9 +15,13 @@ public final class Repacking {
 
     /** {@code t} in the layout its kernels read fastest, copied into {@code arena}; {@code t} itself if that is the file's. */
     public static Tensor forKernels(Tensor t, Arena arena) {
-        if (!t.repacked() && t.type() == GgmlType.Q4_0 && Q4_0Lanes.fits(t.cols())) {
-            return Q4_0Lanes.repack(t, arena);
+        if (t.repacked()) {
+            return t;
         }
-        return t;
+        return switch (t.type()) {
+            case Q4_0 -> Q4_0Lanes.fits(t.cols()) ? Q4_0Lanes.repack(t, arena) : t;
+            case Q4_K -> Q4_KLanes.repack(t, arena);
+            default -> t;
+        };
     }
 }

@@ -54,26 +54,33 @@ final class KernelSelfCheck {
         System.exit(failures == 0 ? 0 : 1);
     }
 
-    /** The same checks on the layouts {@link Repacking} makes, for Q4_0 rows quantized from Gaussian weights. */
+    /** The same checks on the layouts {@link Repacking} makes, for rows quantized from Gaussian weights. */
     private static int repacked(Random rnd) {
-        int n = 32 * Q4_0Lanes.UNIT;
-        int rows = 32;
-        long fileRowBytes = GgmlType.Q4_0.byteSize(n);
-        MemorySegment file = Arena.ofAuto().allocate(fileRowBytes * rows);
-        for (int r = 0; r < rows; r++) {
-            ((Quantizer) WeightFormat.of(GgmlType.Q4_0)).quantize(BlockBytes.gaussian(n, r), 0, file, r * fileRowBytes, n);
-        }
-        Tensor t = Repacking.forKernels(new Tensor("check", GgmlType.Q4_0, new long[] {n, rows}, file),
-                Arena.ofAuto());
-        WeightFormat f = t.format();
         int failures = 0;
-        for (int r = 0; r < 3; r++) {
-            failures += check(f, t.data(), r * t.rowBytes(), RandomBlocks.floats(n + 2, rnd), 2, n, 1);
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K}) {
+            int n = 32 * Math.max(NibbleLanes.UNIT, type.blockSize());
+            int rows = 32;
+            long fileRowBytes = type.byteSize(n);
+            MemorySegment file = Arena.ofAuto().allocate(fileRowBytes * rows);
+            for (int r = 0; r < rows; r++) {
+                ((Quantizer) WeightFormat.of(type)).quantize(BlockBytes.gaussian(n, r), 0, file, r * fileRowBytes, n);
+            }
+            Tensor t = Repacking.forKernels(new Tensor("check", type, new long[] {n, rows}, file), Arena.ofAuto());
+            if (!t.repacked()) {
+                System.out.println("FAIL " + type + " was not repacked");
+                failures++;
+                continue;
+            }
+            WeightFormat f = t.format();
+            for (int r = 0; r < 3; r++) {
+                failures += check(f, t.data(), r * t.rowBytes(), RandomBlocks.floats(n + 2, rnd), 2, n, 1);
+            }
+            failures += warm(f, t.data(), 0, t.rowBytes(), rows, RandomBlocks.floats(n, rnd), n, 100);
+            failures += warmTokens(f, t.data(), t.rowBytes(), rows, RandomBlocks.floats(4 * n, rnd), n, 30);
+            failures += warmPanel(f, t.data(), t.rowBytes(), rows, RandomBlocks.floats(11 * n, rnd), n, 11, 30);
+            failures += unitVectors(f, t.data(), 0, n);
         }
-        failures += warm(f, t.data(), 0, t.rowBytes(), rows, RandomBlocks.floats(n, rnd), n, 100);
-        failures += warmTokens(f, t.data(), t.rowBytes(), rows, RandomBlocks.floats(4 * n, rnd), n, 30);
-        failures += warmPanel(f, t.data(), t.rowBytes(), rows, RandomBlocks.floats(11 * n, rnd), n, 11, 30);
-        return failures + unitVectors(f, t.data(), 0, n);
+        return failures;
     }
 
     /**

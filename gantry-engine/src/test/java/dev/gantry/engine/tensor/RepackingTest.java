@@ -5,24 +5,34 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The repacked layout holds Q4_0's numbers and its kernels compute Q4_0's results, bit for bit. */
-class Q4_0LanesTest {
+/**
+ * Each repacked layout holds its type's numbers, and its kernels compute the file layout's results bit for bit:
+ * decode, token tiles and panels alike.
+ */
+class RepackingTest {
 
-    private static final WeightFormat Q4_0 = WeightFormat.of(GgmlType.Q4_0);
     private static final int ROWS = 5;
 
-    /** A Q4_0 matrix of random blocks, {@code ROWS} rows of {@code n}, and its repacked copy. */
+    /** A matrix of random blocks, {@code ROWS} rows of {@code n}, and its repacked copy. */
     private record Matrix(Tensor gguf, Tensor lanes) {
 
-        static Matrix random(int n, long seed) {
-            MemorySegment data = RandomBlocks.of(GgmlType.Q4_0, n * ROWS, 0, new Random(seed));
-            Tensor gguf = new Tensor("w", GgmlType.Q4_0, new long[] {n, ROWS}, data);
+        static Matrix random(GgmlType type, int n, long seed) {
+            MemorySegment data = RandomBlocks.of(type, n * ROWS, 0, new Random(seed));
+            Tensor gguf = new Tensor("w", type, new long[] {n, ROWS}, data);
             return new Matrix(gguf, Repacking.forKernels(gguf, Arena.ofAuto()));
+        }
+
+        WeightFormat file() {
+            return gguf.format();
         }
 
         long offset(Tensor t, int row) {
@@ -30,59 +40,69 @@ class Q4_0LanesTest {
         }
     }
 
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int units : new int[] {1, 2, 3, 16}) {
+            cases.add(Arguments.of(GgmlType.Q4_0, units * NibbleLanes.UNIT));
+        }
+        for (int blocks : new int[] {1, 2, 7}) {
+            cases.add(Arguments.of(GgmlType.Q4_K, blocks * 256));
+        }
+        return cases.stream();
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 16})
-    void everyRowDecodesToTheSameWeights(int units) {
-        int n = units * Q4_0Lanes.UNIT;
-        Matrix m = Matrix.random(n, units);
+    @MethodSource("cases")
+    void everyRowDecodesToTheSameWeights(GgmlType type, int n) {
+        Matrix m = Matrix.random(type, n, n);
         assertThat(m.lanes().repacked()).isTrue();
         for (int r = 0; r < ROWS; r++) {
             float[] expected = new float[n];
             float[] actual = new float[n];
-            Q4_0.dequantize(m.gguf().data(), m.offset(m.gguf(), r), expected, 0, n);
+            m.file().dequantize(m.gguf().data(), m.offset(m.gguf(), r), expected, 0, n);
             m.lanes().format().dequantize(m.lanes().data(), m.offset(m.lanes(), r), actual, 0, n);
             assertThat(actual).as("row %d", r).containsExactly(expected);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {1, 2, 3, 16})
-    void dotsAreQ4_0sBitForBit(int units) {
-        int n = units * Q4_0Lanes.UNIT;
-        Matrix m = Matrix.random(n, 100 + units);
+    @MethodSource("cases")
+    void dotsAreTheFileLayoutsBitForBit(GgmlType type, int n) {
+        Matrix m = Matrix.random(type, n, 100 + n);
+        WeightFormat file = m.file();
         WeightFormat lanes = m.lanes().format();
-        float[] x = RandomBlocks.floats(7 * n, new Random(units));
+        float[] x = RandomBlocks.floats(7 * n, new Random(n));
         for (int r = 0; r < ROWS; r++) {
             long g = m.offset(m.gguf(), r);
             long l = m.offset(m.lanes(), r);
             for (int t = 0; t < 7; t++) {
                 assertThat(lanes.dot(m.lanes().data(), l, x, t * n, n)).as("row %d token %d", r, t)
-                        .isEqualTo(Q4_0.dot(m.gguf().data(), g, x, t * n, n));
+                        .isEqualTo(file.dot(m.gguf().data(), g, x, t * n, n));
             }
             // seven tokens: a tile of four, then three alone
             float[] expected = new float[7];
             float[] actual = new float[7];
-            Q4_0.dotTokens(m.gguf().data(), g, x, 0, n, 7, n, expected, 0, 1);
+            file.dotTokens(m.gguf().data(), g, x, 0, n, 7, n, expected, 0, 1);
             lanes.dotTokens(m.lanes().data(), l, x, 0, n, 7, n, actual, 0, 1);
             assertThat(actual).as("row %d", r).containsExactly(expected);
         }
         float[] expected = new float[ROWS];
         float[] actual = new float[ROWS];
-        Q4_0.dotRows(m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, x, 0, n, expected, 0);
+        file.dotRows(m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, x, 0, n, expected, 0);
         lanes.dotRows(m.lanes().data(), 0, m.lanes().rowBytes(), ROWS, x, 0, n, actual, 0);
         assertThat(actual).containsExactly(expected);
     }
 
-    @Test
-    void aPanelOfRepackedRowsComputesWhatQ4_0sPanelDoes() {
-        int n = 3 * Q4_0Lanes.UNIT;
-        Matrix m = Matrix.random(n, 7);
+    @ParameterizedTest
+    @MethodSource("cases")
+    void aPanelOfRepackedRowsComputesWhatTheFileLayoutsPanelDoes(GgmlType type, int n) {
+        Matrix m = Matrix.random(type, n, 7);
         int tokens = 19;
         float[] x = RandomBlocks.floats(tokens * n, new Random(3));
         float[] expected = new float[tokens * ROWS];
         float[] actual = new float[tokens * ROWS];
         WeightPanel panel = new WeightPanel();
-        panel.load(Q4_0, m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, n);
+        panel.load(m.file(), m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, n);
         panel.multiply(x, 0, n, tokens, expected, 0, ROWS);
         panel.load(m.lanes().format(), m.lanes().data(), 0, m.lanes().rowBytes(), ROWS, n);
         panel.multiply(x, 0, n, tokens, actual, 0, ROWS);
@@ -90,7 +110,7 @@ class Q4_0LanesTest {
     }
 
     @Test
-    void rowsAreWholeCacheLinesHoldingHalfAByteAndAScaleShareAWeight() {
+    void q4_0RowsAreWholeCacheLinesOfHalfAByteAWeightAndAFloatABlock() {
         int n = 16 * Q4_0Lanes.UNIT;
         long bytes = Q4_0Lanes.INSTANCE.rowBytes(n);
         assertThat(bytes % 64).isZero();
@@ -98,12 +118,20 @@ class Q4_0LanesTest {
     }
 
     @Test
-    void rowsThatDoNotFillWholeUnitsKeepTheFileLayout() {
+    void q4_0RowsThatDoNotFillWholeUnitsKeepTheFileLayout() {
         // with 128-bit vectors a unit is one block, so every row fills whole units
         assumeThat(Q4_0Lanes.UNIT).isGreaterThan(32);
         Tensor ragged = new Tensor("w", GgmlType.Q4_0, new long[] {Q4_0Lanes.UNIT + 32, 2},
                 RandomBlocks.of(GgmlType.Q4_0, 2 * (Q4_0Lanes.UNIT + 32), 0, new Random(1)));
         assertThat(Repacking.forKernels(ragged, Arena.ofAuto())).isSameAs(ragged);
+    }
+
+    @Test
+    void q4_KRowsKeepTheFilesSize() {
+        Tensor q4k = new Tensor("w", GgmlType.Q4_K, new long[] {256, 2}, RandomBlocks.of(GgmlType.Q4_K, 512, 0, new Random(1)));
+        Tensor lanes = Repacking.forKernels(q4k, Arena.ofAuto());
+        assertThat(lanes.repacked()).isTrue();
+        assertThat(lanes.rowBytes()).isEqualTo(q4k.rowBytes());
     }
 
     @Test
