@@ -1,12 +1,14 @@
 package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Which weights a model keeps in a layout of Gantry's rather than the file's, chosen once at load: a format whose
  * kernels are faster on a repacked copy of the same numbers gets one (llama.cpp does the same for its CPU
- * kernels, ggml-cpu's "repack" buffers). The copy costs a pass over the weights at load and its own memory, while
- * the file's pages of those weights are no longer read.
+ * kernels, ggml-cpu's "repack" buffers). The copy costs a pass over the weights at load and its own memory; the
+ * file's pages it was read from are then unloaded ({@link MemorySegment#unload}), so the process holds the weights
+ * once. They stay in the page cache, to be dropped under memory pressure or mapped again quickly at the next load.
  */
 public final class Repacking {
 
@@ -18,10 +20,15 @@ public final class Repacking {
         if (t.repacked()) {
             return t;
         }
-        return switch (t.type()) {
+        Tensor repacked = switch (t.type()) {
             case Q4_0 -> Q4_0Lanes.fits(t.cols()) ? Q4_0Lanes.repack(t, arena) : t;
             case Q4_K -> Q4_KLanes.repack(t, arena);
             default -> t;
         };
+        if (repacked != t && t.data().isMapped()) {
+            // pages shared with a neighbouring tensor in use fault back in from the file (a read-only mapping)
+            t.data().unload();
+        }
+        return repacked;
     }
 }
