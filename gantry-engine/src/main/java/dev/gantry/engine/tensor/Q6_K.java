@@ -165,7 +165,7 @@ public final class Q6_K implements WeightFormat, Quantizer {
     }
 
     /** {@code scales[at + s] = d * block.scales[s]} for the block at {@code o}: exact int-to-float, one multiply. */
-    private static void blockScales(MemorySegment data, long o, float[] scales, int at) {
+    static void blockScales(MemorySegment data, long o, float[] scales, int at) {
         float d = Simd.f16(data, o + 208);
         ByteVector packed = Simd.bytes16(data, o + 192);
         for (int part = 0; part < Simd.PARTS16; part++) {
