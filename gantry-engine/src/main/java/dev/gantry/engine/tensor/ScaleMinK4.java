@@ -2,6 +2,7 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The 12-byte packing of eight 6-bit scales and eight 6-bit mins shared by Q4_K and Q5_K (ggml-quants.c
@@ -14,6 +15,8 @@ import java.lang.foreign.ValueLayout;
  * two bits of bytes 0-7 the high bits of scales and mins 4-7.
  */
 final class ScaleMinK4 {
+
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ScaleMinK4() {
     }
@@ -40,9 +43,12 @@ final class ScaleMinK4 {
      * inside those loops sends C2 into repeated deoptimization).
      */
     static long unpack(MemorySegment data, long scales, boolean mins) {
-        int a = data.get(Simd.LE_INT, scales);
-        int b = data.get(Simd.LE_INT, scales + 4);
-        int c = data.get(Simd.LE_INT, scales + 8);
+        return unpack(data.get(Simd.LE_INT, scales), data.get(Simd.LE_INT, scales + 4), data.get(Simd.LE_INT, scales + 8),
+                mins);
+    }
+
+    /** {@link #unpack(MemorySegment, long, boolean)} of the 12 bytes as three little-endian ints. */
+    private static long unpack(int a, int b, int c, boolean mins) {
         int low;
         int high;
         if (mins) {
@@ -58,13 +64,20 @@ final class ScaleMinK4 {
     /**
      * The eight sub-block factors of a Q4_K or Q5_K super-block whose header ({@code d}, {@code dmin}, then the 12
      * packed bytes) starts at {@code header}: {@code d * scale_j} into {@code scales[at + j]} and {@code dmin * min_j}
-     * into {@code mins[at + j]}, the products those formats' dot kernels multiply by (panel layouts).
+     * into {@code mins[at + j]}, the products those formats' dot kernels multiply by (panel layouts). The header is
+     * read as two longs: each memory access inlines a chain of checks, and kernels that call this are near C2's
+     * inlining budget.
      */
     static void factors(MemorySegment data, long header, float[] scales, float[] mins, int at) {
-        float d = Simd.f16(data, header);
-        float dmin = Simd.f16(data, header + 2);
-        long sc = unpack(data, header + 4, false);
-        long mn = unpack(data, header + 4, true);
+        long h0 = data.get(LE_LONG, header);
+        long h1 = data.get(LE_LONG, header + 8);
+        float d = Float.float16ToFloat((short) h0);
+        float dmin = Float.float16ToFloat((short) (h0 >>> 16));
+        int a = (int) (h0 >>> 32);
+        int b = (int) h1;
+        int c = (int) (h1 >>> 32);
+        long sc = unpack(a, b, c, false);
+        long mn = unpack(a, b, c, true);
         for (int j = 0; j < 8; j++) {
             scales[at + j] = d * (int) ((sc >>> (8 * j)) & 0xFF);
             mins[at + j] = dmin * (int) ((mn >>> (8 * j)) & 0xFF);

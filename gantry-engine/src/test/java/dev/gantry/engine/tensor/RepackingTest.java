@@ -47,6 +47,7 @@ class RepackingTest {
         }
         for (int blocks : new int[] {1, 2, 7}) {
             cases.add(Arguments.of(GgmlType.Q4_K, blocks * 256));
+            cases.add(Arguments.of(GgmlType.Q5_K, blocks * 256));
             cases.add(Arguments.of(GgmlType.Q6_K, blocks * 256));
         }
         return cases.stream();
