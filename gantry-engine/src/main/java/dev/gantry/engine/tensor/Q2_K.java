@@ -93,15 +93,22 @@ public final class Q2_K implements WeightFormat, Quantizer {
         return Simd.sum(acc.sub(accMin));
     }
 
-    /** {@code d * scale_k} and {@code dmin * min_k} of the block at {@code o}, its scale bytes converted as vectors. */
+    /**
+     * {@code d * scale_k} and {@code dmin * min_k} of the block at {@code o}: scalar, from two longs, as the vector
+     * version costs {@link #dot} more of C2's inlining budget than it has at 256 bits.
+     */
     private static void blockFactors(MemorySegment data, long o, float[] scales, float[] mins) {
+        long low = data.get(Simd.LE_LONG, o);
+        long high = data.get(Simd.LE_LONG, o + 8);
         float d = Simd.f16(data, o + 80);
         float dmin = Simd.f16(data, o + 82);
-        ByteVector packed = Simd.bytes16(data, o);
-        for (int part = 0; part < Simd.PARTS16; part++) {
-            IntVector v = (IntVector) packed.castShape(Simd.I, part);
-            Simd.toFloat(v.and(0xF)).mul(d).intoArray(scales, part * Simd.LANES);
-            Simd.toFloat(v.lanewise(VectorOperators.ASHR, 4).and(0xF)).mul(dmin).intoArray(mins, part * Simd.LANES);
+        for (int s = 0; s < 8; s++) {
+            int a = (int) (low >>> (8 * s));
+            int b = (int) (high >>> (8 * s));
+            scales[s] = d * (a & 0xF);
+            mins[s] = dmin * ((a >> 4) & 0xF);
+            scales[8 + s] = d * (b & 0xF);
+            mins[8 + s] = dmin * ((b >> 4) & 0xF);
         }
     }
 

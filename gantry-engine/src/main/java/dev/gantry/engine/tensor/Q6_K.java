@@ -164,12 +164,17 @@ public final class Q6_K implements WeightFormat, Quantizer {
         return Simd.sum(acc);
     }
 
-    /** {@code scales[at + s] = d * block.scales[s]} for the block at {@code o}: exact int-to-float, one multiply. */
+    /**
+     * {@code scales[at + s] = d * block.scales[s]} for the block at {@code o}: exact int-to-float, one multiply. Three
+     * scalar reads rather than vector code: the kernels that call it are near C2's inlining budget at 256 bits.
+     */
     static void blockScales(MemorySegment data, long o, float[] scales, int at) {
+        long low = data.get(Simd.LE_LONG, o + 192);
+        long high = data.get(Simd.LE_LONG, o + 200);
         float d = Simd.f16(data, o + 208);
-        ByteVector packed = Simd.bytes16(data, o + 192);
-        for (int part = 0; part < Simd.PARTS16; part++) {
-            ((FloatVector) packed.castShape(Simd.F, part)).mul(d).intoArray(scales, at + part * Simd.LANES);
+        for (int s = 0; s < 8; s++) {
+            scales[at + s] = d * (byte) (low >>> (8 * s));
+            scales[at + 8 + s] = d * (byte) (high >>> (8 * s));
         }
     }
 

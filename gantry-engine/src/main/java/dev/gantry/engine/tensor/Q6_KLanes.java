@@ -28,6 +28,12 @@ public final class Q6_KLanes implements WeightFormat {
     private static final int CRUMBS = 128;
     /** Passes of {@code LANES} weights in a sub-block of 16: 1, 2 or 4. */
     private static final int PASSES_PER_SUB = 16 / LANES;
+    /**
+     * Pairs of passes (one {@link #quants} each) in a sub-block, at least one. With {@code PASSES_PER_SUB}, the
+     * kernels' tests for a sub-block's end are constants C2 folds, at every width but 128 bits: a test it cannot
+     * fold puts both branches into the compiled kernel, and past its node budget it stops inlining vector calls.
+     */
+    private static final int PAIRS_PER_SUB = Math.max(1, PASSES_PER_SUB / 2);
     private static final int NIBBLES_AND_CRUMBS = 0x000F_000F;
     private static final int LOW_EXPONENT = (127 + 23) << 23;
     private static final int HIGH_EXPONENT = (127 + 7) << 23;
@@ -123,12 +129,12 @@ public final class Q6_KLanes implements WeightFormat {
                     int pass = 8 * u + 2 * k;
                     int xi = xOffset + b * Q6_K.BLOCK + pass * LANES;
                     sum = low(q).fma(Simd.x(x, xi), sum);
-                    if ((pass + 1) % PASSES_PER_SUB == 0) {
-                        acc = sum.fma(Simd.splat(scales[pass / PASSES_PER_SUB]), acc);
+                    if (PASSES_PER_SUB == 1) {
+                        acc = sum.fma(Simd.splat(scales[pass]), acc);
                         sum = FloatVector.zero(Simd.F);
                     }
                     sum = high(q).fma(Simd.x(x, xi + LANES), sum);
-                    if ((pass + 2) % PASSES_PER_SUB == 0) {
+                    if ((k + 1) % PAIRS_PER_SUB == 0) {
                         acc = sum.fma(Simd.splat(scales[(pass + 1) / PASSES_PER_SUB]), acc);
                         sum = FloatVector.zero(Simd.F);
                     }

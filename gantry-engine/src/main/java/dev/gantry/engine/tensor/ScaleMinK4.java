@@ -2,7 +2,6 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The 12-byte packing of eight 6-bit scales and eight 6-bit mins shared by Q4_K and Q5_K (ggml-quants.c
@@ -15,8 +14,6 @@ import java.nio.ByteOrder;
  * two bits of bytes 0-7 the high bits of scales and mins 4-7.
  */
 final class ScaleMinK4 {
-
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ScaleMinK4() {
     }
@@ -69,8 +66,8 @@ final class ScaleMinK4 {
      * inlining budget.
      */
     static void factors(MemorySegment data, long header, float[] scales, float[] mins, int at) {
-        long h0 = data.get(LE_LONG, header);
-        long h1 = data.get(LE_LONG, header + 8);
+        long h0 = data.get(Simd.LE_LONG, header);
+        long h1 = data.get(Simd.LE_LONG, header + 8);
         float d = Float.float16ToFloat((short) h0);
         float dmin = Float.float16ToFloat((short) (h0 >>> 16));
         int a = (int) (h0 >>> 32);
