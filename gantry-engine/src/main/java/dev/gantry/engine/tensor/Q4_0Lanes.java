@@ -9,8 +9,13 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link Q4_0} weights repacked at load time into {@link NibbleLanes}: the same numbers, the same products in the
- * same order, so every result is bit for bit {@link Q4_0}'s, only faster (the decode dot 1.4-1.7x, BENCHMARKS.md).
+ * {@link Q4_0} weights repacked at load time into {@link NibbleLanes}, computed as {@link F16}'s are:
+ * each weight is the float {@code d * (q - 8)}, exact (an 11-bit {@code d} times a 4-bit integer), and a row sums
+ * into one accumulator of {@link Simd#WIDE} lanes ({@link PanelLayout#ONE_ACCUMULATOR}). Q4_0's own kernels sum each
+ * block of 32 and scale it ({@link PanelLayout#SCALED_BLOCKS_OF_32}): a multiply-add per block on top of the
+ * weights' that a decode dot pays once per weight but a panel of prefill pays once per token, a third of its
+ * multiply-adds. Here the decode dot pays a multiply per vector instead, and a panel holds weights already scaled.
+ * So results are Q4_0's to rounding, not bit for bit, and every kernel here gives the same bits as any other.
  *
  * <p>A row of {@code n} weights ({@code n} a multiple of {@link #UNIT}) is {@code n / UNIT} units of quants, then
  * the row's {@code n / 32} block scales {@code d} as floats (no conversion from half in the loop), the row padded
@@ -21,8 +26,6 @@ public final class Q4_0Lanes implements WeightFormat {
     private static final int LANES = Simd.LANES;
     static final int UNIT = NibbleLanes.UNIT;
     private static final int BLOCKS_PER_UNIT = UNIT / Q4_0.BLOCK;
-    /** Shifts per block: each gives two passes of {@code LANES} weights. */
-    private static final int SHIFTS_PER_BLOCK = Q4_0.BLOCK / (2 * LANES);
     /** Q4_0 stores quant + 8. */
     private static final float OFFSET = 8;
 
@@ -95,34 +98,54 @@ public final class Q4_0Lanes implements WeightFormat {
         }
     }
 
+    /**
+     * One accumulator of {@link Simd#WIDE} lanes, as {@link F16#dot}: pass {@code p} of {@code LANES} weights into
+     * part {@code p % WIDE_PARTS}, each weight the exact {@code d * (q - 8)}.
+     */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         long scales = offset + n / 2;
-        FloatVector acc = FloatVector.zero(Simd.F);
+        FloatVector p0 = FloatVector.zero(Simd.F);
+        FloatVector p1 = p0;
+        FloatVector p2 = p0;
+        FloatVector p3 = p0;
         for (int u = 0; u < n / UNIT; u++) {
             IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
-            for (int b = 0; b < BLOCKS_PER_UNIT; b++) {
-                FloatVector sum = FloatVector.zero(Simd.F);
-                for (int j = 0; j < SHIFTS_PER_BLOCK; j++) {
-                    int k = b * SHIFTS_PER_BLOCK + j;
-                    IntVector s = NibbleLanes.shift(q, k);
-                    int xi = xOffset + u * UNIT + 2 * k * LANES;
-                    sum = NibbleLanes.low(s, OFFSET).fma(Simd.x(x, xi), sum);
-                    sum = NibbleLanes.high(s, OFFSET).fma(Simd.x(x, xi + LANES), sum);
+            for (int k = 0; k < 4; k++) {
+                IntVector s = NibbleLanes.shift(q, k);
+                int i = u * UNIT + 2 * k * LANES;
+                FloatVector low = NibbleLanes.low(s, OFFSET).mul(scale(data, scales, i / Q4_0.BLOCK));
+                FloatVector high = NibbleLanes.high(s, OFFSET).mul(scale(data, scales, (i + LANES) / Q4_0.BLOCK));
+                FloatVector x0 = Simd.x(x, xOffset + i);
+                FloatVector x1 = Simd.x(x, xOffset + i + LANES);
+                if (Simd.WIDE_PARTS == 1) {
+                    p0 = high.fma(x1, low.fma(x0, p0));
+                } else if (Simd.WIDE_PARTS == 2 || k % 2 == 0) {
+                    p0 = low.fma(x0, p0);
+                    p1 = high.fma(x1, p1);
+                } else {
+                    p2 = low.fma(x0, p2);
+                    p3 = high.fma(x1, p3);
                 }
-                acc = sum.fma(Simd.splat(scale(data, scales, u * BLOCKS_PER_UNIT + b)), acc);
             }
         }
-        return Simd.sum(acc);
+        return Simd.sumWide(p0, p1, p2, p3);
     }
 
+    /** Tiles of four tokens (of two on 128-bit vectors, whose accumulators are four vectors a token). */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
                           float[] out, int outOffset, int outStride) {
-        TokenTiles.run(this, 4, Q4_0Lanes::dot4, data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
+        if (Simd.WIDE_PARTS > 2) {
+            TokenTiles.run(this, 2, Q4_0Lanes::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset,
+                    outStride);
+        } else {
+            TokenTiles.run(this, 4, Q4_0Lanes::dot4, data, offset, x, xOffset, xStride, tokens, n, out, outOffset,
+                    outStride);
+        }
     }
 
-    /** Four tokens at a time, each with exactly {@link #dot}'s operations. */
+    /** Four tokens at a time, each with exactly {@link #dot}'s operations: a token's accumulator is one or two vectors. */
     private static void dot4(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
                              float[] out, int o0, int outStride) {
         long scales = offset + n / 2;
@@ -131,63 +154,111 @@ public final class Q4_0Lanes implements WeightFormat {
         int x3 = x2 + xStride;
         FloatVector a0 = FloatVector.zero(Simd.F);
         FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        for (int u = 0; u < n / UNIT; u++) {
-            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
-            for (int b = 0; b < BLOCKS_PER_UNIT; b++) {
-                FloatVector s0 = FloatVector.zero(Simd.F);
-                FloatVector s1 = s0;
-                FloatVector s2 = s0;
-                FloatVector s3 = s0;
-                for (int j = 0; j < SHIFTS_PER_BLOCK; j++) {
-                    int k = b * SHIFTS_PER_BLOCK + j;
-                    IntVector s = NibbleLanes.shift(q, k);
-                    int i = u * UNIT + 2 * k * LANES;
-                    FloatVector w = NibbleLanes.low(s, OFFSET);
-                    s0 = w.fma(Simd.x(x, x0 + i), s0);
-                    s1 = w.fma(Simd.x(x, x1 + i), s1);
-                    s2 = w.fma(Simd.x(x, x2 + i), s2);
-                    s3 = w.fma(Simd.x(x, x3 + i), s3);
-                    w = NibbleLanes.high(s, OFFSET);
-                    i += LANES;
-                    s0 = w.fma(Simd.x(x, x0 + i), s0);
-                    s1 = w.fma(Simd.x(x, x1 + i), s1);
-                    s2 = w.fma(Simd.x(x, x2 + i), s2);
-                    s3 = w.fma(Simd.x(x, x3 + i), s3);
-                }
-                FloatVector d = Simd.splat(scale(data, scales, u * BLOCKS_PER_UNIT + b));
-                a0 = s0.fma(d, a0);
-                a1 = s1.fma(d, a1);
-                a2 = s2.fma(d, a2);
-                a3 = s3.fma(d, a3);
-            }
-        }
-        Simd.sum4(a0, a1, a2, a3, out, o0, outStride);
-    }
-
-    @Override
-    public PanelLayout panelLayout() {
-        return PanelLayout.SCALED_BLOCKS_OF_32;
-    }
-
-    /** The quants minus 8 as floats and each block's {@code d}, as {@link Q4_0#unpack}. */
-    @Override
-    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
-                       float[] mins, int blockOffset) {
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector e0 = a0;
+        FloatVector e1 = a0;
         for (int u = 0; u < n / UNIT; u++) {
             IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
             for (int k = 0; k < 4; k++) {
                 IntVector s = NibbleLanes.shift(q, k);
-                int v = valuesOffset + u * UNIT + 2 * k * LANES;
-                NibbleLanes.low(s, OFFSET).intoArray(values, v);
-                NibbleLanes.high(s, OFFSET).intoArray(values, v + LANES);
+                int i = u * UNIT + 2 * k * LANES;
+                FloatVector low = NibbleLanes.low(s, OFFSET).mul(scale(data, scales, i / Q4_0.BLOCK));
+                FloatVector high = NibbleLanes.high(s, OFFSET).mul(scale(data, scales, (i + LANES) / Q4_0.BLOCK));
+                if (Simd.WIDE_PARTS == 1) {
+                    a0 = high.fma(Simd.x(x, x0 + i + LANES), low.fma(Simd.x(x, x0 + i), a0));
+                    b0 = high.fma(Simd.x(x, x1 + i + LANES), low.fma(Simd.x(x, x1 + i), b0));
+                    c0 = high.fma(Simd.x(x, x2 + i + LANES), low.fma(Simd.x(x, x2 + i), c0));
+                    e0 = high.fma(Simd.x(x, x3 + i + LANES), low.fma(Simd.x(x, x3 + i), e0));
+                } else {
+                    a0 = low.fma(Simd.x(x, x0 + i), a0);
+                    a1 = high.fma(Simd.x(x, x0 + i + LANES), a1);
+                    b0 = low.fma(Simd.x(x, x1 + i), b0);
+                    b1 = high.fma(Simd.x(x, x1 + i + LANES), b1);
+                    c0 = low.fma(Simd.x(x, x2 + i), c0);
+                    c1 = high.fma(Simd.x(x, x2 + i + LANES), c1);
+                    e0 = low.fma(Simd.x(x, x3 + i), e0);
+                    e1 = high.fma(Simd.x(x, x3 + i + LANES), e1);
+                }
             }
         }
-        MemorySegment.copy(data, Simd.LE_FLOAT, offset + n / 2, scales, blockOffset, n / Q4_0.BLOCK);
+        FloatVector zero = FloatVector.zero(Simd.F);
+        out[o0] = Simd.sumWide(a0, a1, zero, zero);
+        out[o0 + outStride] = Simd.sumWide(b0, b1, zero, zero);
+        out[o0 + 2 * outStride] = Simd.sumWide(c0, c1, zero, zero);
+        out[o0 + 3 * outStride] = Simd.sumWide(e0, e1, zero, zero);
     }
 
-    private static float scale(MemorySegment data, long scales, int block) {
-        return data.get(Simd.LE_FLOAT, scales + 4L * block);
+    /** Two tokens at a time, each with exactly {@link #dot}'s operations, for any number of parts. */
+    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
+                             float[] out, int o0, int outStride) {
+        long scales = offset + n / 2;
+        int x1 = x0 + xStride;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        for (int u = 0; u < n / UNIT; u++) {
+            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
+            for (int k = 0; k < 4; k++) {
+                IntVector s = NibbleLanes.shift(q, k);
+                int i = u * UNIT + 2 * k * LANES;
+                FloatVector low = NibbleLanes.low(s, OFFSET).mul(scale(data, scales, i / Q4_0.BLOCK));
+                FloatVector high = NibbleLanes.high(s, OFFSET).mul(scale(data, scales, (i + LANES) / Q4_0.BLOCK));
+                FloatVector xa0 = Simd.x(x, x0 + i);
+                FloatVector xa1 = Simd.x(x, x0 + i + LANES);
+                FloatVector xb0 = Simd.x(x, x1 + i);
+                FloatVector xb1 = Simd.x(x, x1 + i + LANES);
+                if (Simd.WIDE_PARTS == 1) {
+                    a0 = high.fma(xa1, low.fma(xa0, a0));
+                    b0 = high.fma(xb1, low.fma(xb0, b0));
+                } else if (Simd.WIDE_PARTS == 2 || k % 2 == 0) {
+                    a0 = low.fma(xa0, a0);
+                    a1 = high.fma(xa1, a1);
+                    b0 = low.fma(xb0, b0);
+                    b1 = high.fma(xb1, b1);
+                } else {
+                    a2 = low.fma(xa0, a2);
+                    a3 = high.fma(xa1, a3);
+                    b2 = low.fma(xb0, b2);
+                    b3 = high.fma(xb1, b3);
+                }
+            }
+        }
+        out[o0] = Simd.sumWide(a0, a1, a2, a3);
+        out[o0 + outStride] = Simd.sumWide(b0, b1, b2, b3);
+    }
+
+    /** The weights as the floats {@code d * (q - 8)}, exact, which {@link #dot} multiplies. */
+    @Override
+    public PanelLayout panelLayout() {
+        return PanelLayout.ONE_ACCUMULATOR;
+    }
+
+    @Override
+    public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
+                       float[] mins, int blockOffset) {
+        long blockScales = offset + n / 2;
+        for (int u = 0; u < n / UNIT; u++) {
+            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
+            for (int k = 0; k < 4; k++) {
+                IntVector s = NibbleLanes.shift(q, k);
+                int i = u * UNIT + 2 * k * LANES;
+                NibbleLanes.low(s, OFFSET).mul(scale(data, blockScales, i / Q4_0.BLOCK))
+                        .intoArray(values, valuesOffset + i);
+                NibbleLanes.high(s, OFFSET).mul(scale(data, blockScales, (i + LANES) / Q4_0.BLOCK))
+                        .intoArray(values, valuesOffset + i + LANES);
+            }
+        }
+    }
+
+    private static FloatVector scale(MemorySegment data, long scales, int block) {
+        return Simd.splat(data.get(Simd.LE_FLOAT, scales + 4L * block));
     }
 }

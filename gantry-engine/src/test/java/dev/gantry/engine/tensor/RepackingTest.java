@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Each repacked layout holds its type's numbers, and its kernels compute the file layout's results bit for bit:
- * decode, token tiles and panels alike.
+ * Each repacked layout holds its type's numbers, and its kernels compute bit for bit what its reference does (the
+ * file layout's kernels; for Q4_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
  */
 class RepackingTest {
 
@@ -37,6 +37,22 @@ class RepackingTest {
 
         long offset(Tensor t, int row) {
             return row * t.rowBytes();
+        }
+
+        /** What every kernel of the repacked layout must give for row {@code r} and the activations at {@code xOffset}. */
+        float expected(int r, float[] x, int xOffset) {
+            int n = gguf.cols();
+            if (gguf.type() != GgmlType.Q4_0) {
+                return file().dot(gguf.data(), offset(gguf, r), x, xOffset, n);
+            }
+            // Q4_0Lanes: F16's one accumulator of 16 lanes over the weights d * (q - 8), then its lane sum
+            float[] w = new float[n];
+            file().dequantize(gguf.data(), offset(gguf, r), w, 0, n);
+            float[] lanes = new float[Simd.WIDE];
+            for (int i = 0; i < n; i++) {
+                lanes[i % Simd.WIDE] = Math.fma(w[i], x[xOffset + i], lanes[i % Simd.WIDE]);
+            }
+            return Simd.sumWide(lanes, 0);
         }
     }
 
@@ -69,43 +85,45 @@ class RepackingTest {
 
     @ParameterizedTest
     @MethodSource("cases")
-    void dotsAreTheFileLayoutsBitForBit(GgmlType type, int n) {
+    void dotsAreTheReferencesBitForBit(GgmlType type, int n) {
         Matrix m = Matrix.random(type, n, 100 + n);
-        WeightFormat file = m.file();
         WeightFormat lanes = m.lanes().format();
         float[] x = RandomBlocks.floats(7 * n, new Random(n));
         for (int r = 0; r < ROWS; r++) {
-            long g = m.offset(m.gguf(), r);
             long l = m.offset(m.lanes(), r);
-            for (int t = 0; t < 7; t++) {
-                assertThat(lanes.dot(m.lanes().data(), l, x, t * n, n)).as("row %d token %d", r, t)
-                        .isEqualTo(file.dot(m.gguf().data(), g, x, t * n, n));
-            }
-            // seven tokens: a tile of four, then three alone
             float[] expected = new float[7];
+            for (int t = 0; t < 7; t++) {
+                expected[t] = m.expected(r, x, t * n);
+                assertThat(lanes.dot(m.lanes().data(), l, x, t * n, n)).as("row %d token %d", r, t).isEqualTo(expected[t]);
+            }
+            // seven tokens: whole tiles, then those left alone
             float[] actual = new float[7];
-            file.dotTokens(m.gguf().data(), g, x, 0, n, 7, n, expected, 0, 1);
             lanes.dotTokens(m.lanes().data(), l, x, 0, n, 7, n, actual, 0, 1);
             assertThat(actual).as("row %d", r).containsExactly(expected);
         }
         float[] expected = new float[ROWS];
         float[] actual = new float[ROWS];
-        file.dotRows(m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, x, 0, n, expected, 0);
+        for (int r = 0; r < ROWS; r++) {
+            expected[r] = m.expected(r, x, 0);
+        }
         lanes.dotRows(m.lanes().data(), 0, m.lanes().rowBytes(), ROWS, x, 0, n, actual, 0);
         assertThat(actual).containsExactly(expected);
     }
 
     @ParameterizedTest
     @MethodSource("cases")
-    void aPanelOfRepackedRowsComputesWhatTheFileLayoutsPanelDoes(GgmlType type, int n) {
+    void aPanelOfRepackedRowsGivesEveryTokenItsReference(GgmlType type, int n) {
         Matrix m = Matrix.random(type, n, 7);
         int tokens = 19;
         float[] x = RandomBlocks.floats(tokens * n, new Random(3));
         float[] expected = new float[tokens * ROWS];
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < ROWS; r++) {
+                expected[t * ROWS + r] = m.expected(r, x, t * n);
+            }
+        }
         float[] actual = new float[tokens * ROWS];
         WeightPanel panel = new WeightPanel();
-        panel.load(m.file(), m.gguf().data(), 0, m.gguf().rowBytes(), ROWS, n);
-        panel.multiply(x, 0, n, tokens, expected, 0, ROWS);
         panel.load(m.lanes().format(), m.lanes().data(), 0, m.lanes().rowBytes(), ROWS, n);
         panel.multiply(x, 0, n, tokens, actual, 0, ROWS);
         assertThat(actual).containsExactly(expected);
