@@ -173,8 +173,18 @@ public final class F16 implements WeightFormat, Quantizer {
                 b3 = w.fma(Simd.x(x, x1 + j), b3);
             }
         }
-        out[o0] = tail(data, offset, x, x0, i, n, Simd.sumWide(a0, a1, a2, a3));
-        out[o0 + outStride] = tail(data, offset, x, x1, i, n, Simd.sumWide(b0, b1, b2, b3));
+        // paired lane sums, and tail's loop for both tokens written out: the kernel's last calls are where C2's
+        // inlining budget runs out at 256 bits
+        Simd.sum2(Simd.wide(a0, a1, a2, a3), Simd.wide(b0, b1, b2, b3), out, o0, outStride);
+        float s0 = out[o0];
+        float s1 = out[o0 + outStride];
+        for (; i < n; i++) {
+            float w = Float.float16ToFloat(data.get(Simd.LE_SHORT, offset + 2L * i));
+            s0 += w * x[x0 + i];
+            s1 += w * x[x1 + i];
+        }
+        out[o0] = s0;
+        out[o0 + outStride] = s1;
     }
 
     /** {@link Simd#LANES} halves at a byte offset, as they are stored. */

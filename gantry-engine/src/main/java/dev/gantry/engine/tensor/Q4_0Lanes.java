@@ -184,11 +184,11 @@ public final class Q4_0Lanes implements WeightFormat {
                 }
             }
         }
-        FloatVector zero = FloatVector.zero(Simd.F);
-        out[o0] = Simd.sumWide(a0, a1, zero, zero);
-        out[o0 + outStride] = Simd.sumWide(b0, b1, zero, zero);
-        out[o0 + 2 * outStride] = Simd.sumWide(c0, c1, zero, zero);
-        out[o0 + 3 * outStride] = Simd.sumWide(e0, e1, zero, zero);
+        if (Simd.WIDE_PARTS == 1) {
+            Simd.sum4(a0, b0, c0, e0, out, o0, outStride);
+        } else {
+            Simd.sum4(a0.add(a1), b0.add(b1), c0.add(c1), e0.add(e1), out, o0, outStride);
+        }
     }
 
     /** Two tokens at a time, each with exactly {@link #dot}'s operations, for any number of parts. */
@@ -231,8 +231,7 @@ public final class Q4_0Lanes implements WeightFormat {
                 }
             }
         }
-        out[o0] = Simd.sumWide(a0, a1, a2, a3);
-        out[o0 + outStride] = Simd.sumWide(b0, b1, b2, b3);
+        Simd.sum2(Simd.wide(a0, a1, a2, a3), Simd.wide(b0, b1, b2, b3), out, o0, outStride);
     }
 
     /** The weights as the floats {@code d * (q - 8)}, exact, which {@link #dot} multiplies. */

@@ -240,6 +240,14 @@ final class Simd {
      * whole parts when vectors are narrower.
      */
     static float sumWide(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
+        return sum(wide(p0, p1, p2, p3));
+    }
+
+    /**
+     * The vector whose {@link #sum(FloatVector)} is {@link #sumWide}: the parts added as that sum adds them, for
+     * kernels that pair their lane sums ({@link #sum2}, {@link #sum4}).
+     */
+    static FloatVector wide(FloatVector p0, FloatVector p1, FloatVector p2, FloatVector p3) {
         FloatVector a = p0;
         FloatVector b = p1;
         if (LANES == 4) {
@@ -249,7 +257,7 @@ final class Simd {
         if (LANES <= 8) {
             a = a.add(b);
         }
-        return sum(a);
+        return a;
     }
 
     /** {@link #sumWide} of the 16 virtual lanes stored at {@code a[offset..offset + 16)}; they may be overwritten. */

@@ -57,7 +57,7 @@ final class KernelSelfCheck {
     /** The same checks on the layouts {@link Repacking} makes, for rows quantized from Gaussian weights. */
     private static int repacked(Random rnd) {
         int failures = 0;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
             int n = 32 * Math.max(NibbleLanes.UNIT, type.blockSize());
             int rows = 32;
             long fileRowBytes = type.byteSize(n);

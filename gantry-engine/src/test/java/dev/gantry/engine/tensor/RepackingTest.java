@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each repacked layout holds its type's numbers, and its kernels compute bit for bit what its reference does (the
- * file layout's kernels; for Q4_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
+ * file layout's kernels; for Q4_0 and Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
  */
 class RepackingTest {
 
@@ -42,10 +42,10 @@ class RepackingTest {
         /** What every kernel of the repacked layout must give for row {@code r} and the activations at {@code xOffset}. */
         float expected(int r, float[] x, int xOffset) {
             int n = gguf.cols();
-            if (gguf.type() != GgmlType.Q4_0) {
+            if (lanes.format().panelLayout() != PanelLayout.ONE_ACCUMULATOR) {
                 return file().dot(gguf.data(), offset(gguf, r), x, xOffset, n);
             }
-            // Q4_0Lanes: F16's one accumulator of 16 lanes over the weights d * (q - 8), then its lane sum
+            // Q4_0Lanes, Q8_0Lanes: F16's one accumulator of 16 lanes over the dequantized weights, then its lane sum
             float[] w = new float[n];
             file().dequantize(gguf.data(), offset(gguf, r), w, 0, n);
             float[] lanes = new float[Simd.WIDE];
@@ -60,6 +60,9 @@ class RepackingTest {
         List<Arguments> cases = new ArrayList<>();
         for (int units : new int[] {1, 2, 3, 16}) {
             cases.add(Arguments.of(GgmlType.Q4_0, units * NibbleLanes.UNIT));
+        }
+        for (int blocks : new int[] {1, 2, 3, 64}) {
+            cases.add(Arguments.of(GgmlType.Q8_0, blocks * 32));
         }
         for (int blocks : new int[] {1, 2, 7}) {
             cases.add(Arguments.of(GgmlType.Q4_K, blocks * 256));
@@ -156,10 +159,10 @@ class RepackingTest {
 
     @Test
     void otherTypesKeepTheFileLayout() {
-        Tensor q8 = new Tensor("w", GgmlType.Q8_0, new long[] {Q4_0Lanes.UNIT, 2},
-                RandomBlocks.of(GgmlType.Q8_0, 2 * Q4_0Lanes.UNIT, 0, new Random(1)));
-        assertThat(Repacking.forKernels(q8, Arena.ofAuto())).isSameAs(q8);
-        assertThat(q8.repacked()).isFalse();
-        assertThat(q8.format()).isSameAs(WeightFormat.of(GgmlType.Q8_0));
+        Tensor q41 = new Tensor("w", GgmlType.Q4_1, new long[] {Q4_0Lanes.UNIT, 2},
+                RandomBlocks.of(GgmlType.Q4_1, 2 * Q4_0Lanes.UNIT, 0, new Random(1)));
+        assertThat(Repacking.forKernels(q41, Arena.ofAuto())).isSameAs(q41);
+        assertThat(q41.repacked()).isFalse();
+        assertThat(q41.format()).isSameAs(WeightFormat.of(GgmlType.Q4_1));
     }
 }
