@@ -132,13 +132,15 @@ public final class Q4_0Lanes implements WeightFormat {
         return Simd.sumWide(p0, p1, p2, p3);
     }
 
-    /** Tiles of four tokens (of two on 128-bit vectors, whose accumulators are four vectors a token). */
+    /**
+     * Tiles of four tokens; on 128-bit vectors, whose accumulators are four vectors a token, a token at a time
+     * through {@link #dot}.
+     */
     @Override
     public void dotTokens(MemorySegment data, long offset, float[] x, int xOffset, int xStride, int tokens, int n,
                           float[] out, int outOffset, int outStride) {
         if (Simd.WIDE_PARTS > 2) {
-            TokenTiles.run(this, 2, Q4_0Lanes::dot2, data, offset, x, xOffset, xStride, tokens, n, out, outOffset,
-                    outStride);
+            WeightFormat.super.dotTokens(data, offset, x, xOffset, xStride, tokens, n, out, outOffset, outStride);
         } else {
             TokenTiles.run(this, 4, Q4_0Lanes::dot4, data, offset, x, xOffset, xStride, tokens, n, out, outOffset,
                     outStride);
@@ -189,49 +191,6 @@ public final class Q4_0Lanes implements WeightFormat {
         } else {
             Simd.sum4(a0.add(a1), b0.add(b1), c0.add(c1), e0.add(e1), out, o0, outStride);
         }
-    }
-
-    /** Two tokens at a time, each with exactly {@link #dot}'s operations, for any number of parts. */
-    private static void dot2(MemorySegment data, long offset, float[] x, int x0, int xStride, int n,
-                             float[] out, int o0, int outStride) {
-        long scales = offset + n / 2;
-        int x1 = x0 + xStride;
-        FloatVector a0 = FloatVector.zero(Simd.F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        FloatVector b0 = a0;
-        FloatVector b1 = a0;
-        FloatVector b2 = a0;
-        FloatVector b3 = a0;
-        for (int u = 0; u < n / UNIT; u++) {
-            IntVector q = NibbleLanes.load(data, offset + (long) NibbleLanes.UNIT_BYTES * u);
-            for (int k = 0; k < 4; k++) {
-                IntVector s = NibbleLanes.shift(q, k);
-                int i = u * UNIT + 2 * k * LANES;
-                FloatVector low = NibbleLanes.low(s, OFFSET).mul(scale(data, scales, i / Q4_0.BLOCK));
-                FloatVector high = NibbleLanes.high(s, OFFSET).mul(scale(data, scales, (i + LANES) / Q4_0.BLOCK));
-                FloatVector xa0 = Simd.x(x, x0 + i);
-                FloatVector xa1 = Simd.x(x, x0 + i + LANES);
-                FloatVector xb0 = Simd.x(x, x1 + i);
-                FloatVector xb1 = Simd.x(x, x1 + i + LANES);
-                if (Simd.WIDE_PARTS == 1) {
-                    a0 = high.fma(xa1, low.fma(xa0, a0));
-                    b0 = high.fma(xb1, low.fma(xb0, b0));
-                } else if (Simd.WIDE_PARTS == 2 || k % 2 == 0) {
-                    a0 = low.fma(xa0, a0);
-                    a1 = high.fma(xa1, a1);
-                    b0 = low.fma(xb0, b0);
-                    b1 = high.fma(xb1, b1);
-                } else {
-                    a2 = low.fma(xa0, a2);
-                    a3 = high.fma(xa1, a3);
-                    b2 = low.fma(xb0, b2);
-                    b3 = high.fma(xb1, b3);
-                }
-            }
-        }
-        Simd.sum2(Simd.wide(a0, a1, a2, a3), Simd.wide(b0, b1, b2, b3), out, o0, outStride);
     }
 
     /** The weights as the floats {@code d * (q - 8)}, exact, which {@link #dot} multiplies. */
