@@ -45,7 +45,8 @@ public class DotBenchmark {
     public String shape;
 
     /**
-     * {@code kernels}: the layout the engine loads the matrix in ({@link Repacking#forKernels}, Q4_0 repacked);
+     * {@code kernels}: the layout the engine loads the matrix in ({@link Repacking#forKernels}: Q8_0, Q4_0, Q4_K,
+     * Q5_K and Q6_K repacked);
      * {@code file}: the GGUF layout, for the difference.
      */
     @Param({"kernels", "file"})
