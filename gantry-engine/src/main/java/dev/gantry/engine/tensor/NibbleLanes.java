@@ -58,12 +58,25 @@ final class NibbleLanes {
 
     /** Pass {@code 2k} of the ints {@link #shift}ed for it: its quants minus {@code offset}, as floats. */
     static FloatVector low(IntVector shifted, float offset) {
-        return shifted.and(0xF).or(LOW_EXPONENT).reinterpretAsFloats().sub(LOW_MAGIC + offset);
+        return low(shifted, 0xF, offset);
+    }
+
+    /**
+     * {@link #low} for quants wider than a nibble ({@code mask} 0x1F, 0x3F: Q5_K's and Q6_K's, whose high bits the
+     * kernel has put just above the nibble): the bits of {@code mask}, minus {@code offset}, as floats.
+     */
+    static FloatVector low(IntVector quants, int mask, float offset) {
+        return quants.and(mask).or(LOW_EXPONENT).reinterpretAsFloats().sub(LOW_MAGIC + offset);
     }
 
     /** Pass {@code 2k + 1} of the ints {@link #shift}ed for it: its quants minus {@code offset}, as floats. */
     static FloatVector high(IntVector shifted, float offset) {
-        return shifted.and(0xF << 16).or(HIGH_EXPONENT).reinterpretAsFloats().sub(HIGH_MAGIC + offset);
+        return high(shifted, 0xF, offset);
+    }
+
+    /** {@link #high} for quants wider than a nibble: the bits of {@code mask << 16}, minus {@code offset}, as floats. */
+    static FloatVector high(IntVector quants, int mask, float offset) {
+        return quants.and(mask << 16).or(HIGH_EXPONENT).reinterpretAsFloats().sub(HIGH_MAGIC + offset);
     }
 
     /**

@@ -35,10 +35,6 @@ public final class Q5_KLanes implements WeightFormat {
     /** Shifts per sub-block: each gives two passes of {@code LANES} weights. */
     private static final int SHIFTS_PER_SUB = 32 / (2 * LANES);
     private static final int NIBBLES = 0x000F_000F;
-    private static final int LOW_EXPONENT = (127 + 23) << 23;
-    private static final int HIGH_EXPONENT = (127 + 7) << 23;
-    private static final float LOW_MAGIC = 1 << 23;
-    private static final float HIGH_MAGIC = 1 << 7;
 
     static final Q5_KLanes INSTANCE = new Q5_KLanes();
 
@@ -159,11 +155,11 @@ public final class Q5_KLanes implements WeightFormat {
     }
 
     private static FloatVector low(IntVector q) {
-        return q.and(0x1F).or(LOW_EXPONENT).reinterpretAsFloats().sub(LOW_MAGIC);
+        return NibbleLanes.low(q, 0x1F, 0);
     }
 
     private static FloatVector high(IntVector q) {
-        return q.and(0x1F << 16).or(HIGH_EXPONENT).reinterpretAsFloats().sub(HIGH_MAGIC);
+        return NibbleLanes.high(q, 0x1F, 0);
     }
 
     @Override

@@ -35,10 +35,6 @@ public final class Q6_KLanes implements WeightFormat {
      */
     private static final int PAIRS_PER_SUB = Math.max(1, PASSES_PER_SUB / 2);
     private static final int NIBBLES_AND_CRUMBS = 0x000F_000F;
-    private static final int LOW_EXPONENT = (127 + 23) << 23;
-    private static final int HIGH_EXPONENT = (127 + 7) << 23;
-    private static final float LOW_BIAS = (1 << 23) + 32;
-    private static final float HIGH_BIAS = (1 << 7) + 32;
 
     static final Q6_KLanes INSTANCE = new Q6_KLanes();
 
@@ -151,11 +147,11 @@ public final class Q6_KLanes implements WeightFormat {
     }
 
     private static FloatVector low(IntVector q) {
-        return q.and(0x3F).or(LOW_EXPONENT).reinterpretAsFloats().sub(LOW_BIAS);
+        return NibbleLanes.low(q, 0x3F, 32);
     }
 
     private static FloatVector high(IntVector q) {
-        return q.and(0x3F << 16).or(HIGH_EXPONENT).reinterpretAsFloats().sub(HIGH_BIAS);
+        return NibbleLanes.high(q, 0x3F, 32);
     }
 
     @Override
