@@ -1,5 +1,7 @@
 package dev.gantry.engine.kernel;
 
+import dev.gantry.engine.tensor.Q8Activations;
+import dev.gantry.engine.tensor.Q8Products;
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
 import dev.gantry.engine.tensor.WeightPanel;
@@ -70,19 +72,28 @@ public final class Matmul {
      */
     public static void apply(ComputePool pool, float[] x, int tokens, Slice... slices) {
         int cols = slices[0].w().cols();
-        float[][] inputs = new float[slices.length][];
+        Input[] inputs = new Input[slices.length];
         int[] firstRow = new int[slices.length + 1];
+        int group = slices[0].w().format() instanceof Q8Products q8 ? q8.rowGroup() : 1;
         for (int i = 0; i < slices.length; i++) {
             Slice sl = slices[i];
             if (sl.w().cols() != cols) {
                 throw new IllegalArgumentException("fused products need one input width, got " + cols + " and " + sl.w().cols());
             }
-            boolean sameGrid = i > 0 && sl.w().type() == slices[i - 1].w().type();
-            inputs[i] = sameGrid ? inputs[i - 1] : ActivationRounding.forWeights(sl.w().type(), x, tokens * cols);
+            boolean sameGrid = i > 0 && sl.w().type() == slices[i - 1].w().type()
+                    && sl.w().format().getClass() == slices[i - 1].w().format().getClass();
+            inputs[i] = sameGrid ? inputs[i - 1] : Input.of(sl.w(), x, tokens, cols);
             firstRow[i + 1] = firstRow[i] + sl.rowCount();
+            if (!(sl.w().format() instanceof Q8Products q8) || q8.rowGroup() != group || sl.rowStart() % group != 0) {
+                group = 1;
+            }
         }
         int rows = firstRow[slices.length];
-        pool.run(rows, (long) rows * cols * tokens, (start, end) -> {
+        // rows interleaved in groups are handed out in whole groups, so that no group is computed twice
+        int unit = rows % group == 0 ? group : 1;
+        pool.run(rows / unit, (long) rows * cols * tokens, (s, e) -> {
+            int start = s * unit;
+            int end = e * unit;
             for (int i = 0; i < slices.length; i++) {
                 int from = Math.max(start, firstRow[i]) - firstRow[i];
                 int to = Math.min(end, firstRow[i + 1]) - firstRow[i];
@@ -93,14 +104,32 @@ public final class Matmul {
         });
     }
 
+    /**
+     * A product's activations as its weights' kernels read them: floats rounded to the weights' activation grid,
+     * or quantized for {@link Q8Products}.
+     */
+    private record Input(float[] floats, Q8Activations quantized) {
+
+        static Input of(Tensor w, float[] x, int tokens, int cols) {
+            return w.format() instanceof Q8Products
+                    ? new Input(null, Q8Activations.of(x, cols, tokens))
+                    : new Input(ActivationRounding.forWeights(w.type(), x, tokens * cols), null);
+        }
+    }
+
     /** Rows {@code [from, to)} of a slice (relative to its first row) for every token. */
-    private static void rows(Slice sl, int from, int to, float[] input, int cols, int tokens) {
+    private static void rows(Slice sl, int from, int to, Input in, int cols, int tokens) {
         Tensor w = sl.w();
         long rowBytes = w.rowBytes();
         WeightFormat format = w.format();
         MemorySegment data = w.data();
         float[] out = sl.out();
         int base = sl.rowStart();
+        if (format instanceof Q8Products q8) {
+            q8.multiply(data, base + from, to - from, in.quantized(), out, sl.outOffset() + from, sl.outStride());
+            return;
+        }
+        float[] input = in.floats();
         if (tokens == 1) {
             format.dotRows(data, (base + from) * rowBytes, rowBytes, to - from, input, 0, cols, out, sl.outOffset() + from);
             return;

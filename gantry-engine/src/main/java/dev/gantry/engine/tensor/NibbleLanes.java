@@ -7,7 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The layout of 4-bit quants that the repacked formats ({@link Q4_0Lanes}, {@link Q4_KLanes}, {@link Q5_KLanes},
+ * The layout of 4-bit quants that the repacked formats ({@link Q4_KLanes}, {@link Q5_KLanes},
  * {@link Q6_KLanes}) share, made for this machine's vector width so that a lane's quant becomes a float in two
  * vector operations.
  *

@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * {@link Q8_0} weights repacked at load time and computed as {@link Q4_0Lanes}' are: each weight is the exact float
+ * {@link Q8_0} weights repacked at load time and computed as floats: each weight is the exact float
  * {@code d * q} (an 11-bit {@code d} times an 8-bit integer) and a row sums in F16's order
  * ({@link PanelLayout#ONE_ACCUMULATOR}), so a prefill panel holds scaled weights and skips the per-block scale
  * multiply-add that Q8_0's order costs it per token. Results are Q8_0's to rounding; every kernel here gives the

@@ -72,6 +72,10 @@ final class KernelSelfCheck {
                 continue;
             }
             WeightFormat f = t.format();
+            if (f instanceof Q8Products q8) {
+                failures += warmProducts(q8, t, rnd);
+                continue;
+            }
             for (int r = 0; r < 3; r++) {
                 failures += check(f, t.data(), r * t.rowBytes(), RandomBlocks.floats(n + 2, rnd), 2, n, 1);
             }
@@ -81,6 +85,41 @@ final class KernelSelfCheck {
             failures += unitVectors(f, t.data(), 0, n);
         }
         return failures;
+    }
+
+    /**
+     * Products of every row of {@code t} with one token and with three (the two-token kernel and the one-token one)
+     * through {@link Q8Products#multiply}, each bit-identical to {@link WeightFormat#dot} alone, and that near the
+     * reference over the activations as they were quantized.
+     */
+    private static int warmProducts(Q8Products f, Tensor t, Random rnd) {
+        int n = t.cols();
+        int rows = t.rows();
+        for (int tokens : new int[] {1, 3}) {
+            float[] x = RandomBlocks.floats(tokens * n, rnd);
+            Q8Activations q = Q8Activations.of(x, n, tokens);
+            float[] grid = new float[tokens * n];
+            for (int i = 0; i < grid.length; i++) {
+                grid[i] = q.quants()[i] * q.scales()[i / Q8Activations.BLOCK];
+            }
+            float[] out = new float[tokens * rows];
+            for (int pass = 0; pass < 100; pass++) {
+                f.multiply(t.data(), 0, rows, q, out, 0, rows);
+            }
+            for (int tok = 0; tok < tokens; tok++) {
+                for (int r = 0; r < rows; r++) {
+                    float alone = f.dot(t.data(), r * t.rowBytes(), x, tok * n, n);
+                    double[] ref = WeightFormatTest.reference(f, t.data(), r * t.rowBytes(), grid, tok * n, n);
+                    float got = out[tok * rows + r];
+                    if (got != alone || !(Math.abs(got - ref[0]) <= 1e-5 * ref[1] + 1e-30)) {
+                        System.out.println("FAIL " + f.type() + " multiply row " + r + " token " + tok + ": " + got
+                                + ", dot alone " + alone + ", reference " + ref[0]);
+                        return 1;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.gantry.engine.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each repacked layout holds its type's numbers, and its kernels compute bit for bit what its reference does (the
- * file layout's kernels; for Q4_0 and Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
+ * file layout's kernels; for Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
  */
 class RepackingTest {
 
@@ -45,7 +44,7 @@ class RepackingTest {
             if (lanes.format().panelLayout() != PanelLayout.ONE_ACCUMULATOR) {
                 return file().dot(gguf.data(), offset(gguf, r), x, xOffset, n);
             }
-            // Q4_0Lanes, Q8_0Lanes: F16's one accumulator of 16 lanes over the dequantized weights, then its lane sum
+            // Q8_0Lanes: F16's one accumulator of 16 lanes over the dequantized weights, then its lane sum
             float[] w = new float[n];
             file().dequantize(gguf.data(), offset(gguf, r), w, 0, n);
             float[] lanes = new float[Simd.WIDE];
@@ -58,9 +57,6 @@ class RepackingTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (int units : new int[] {1, 2, 3, 16}) {
-            cases.add(Arguments.of(GgmlType.Q4_0, units * NibbleLanes.UNIT));
-        }
         for (int blocks : new int[] {1, 2, 3, 64}) {
             cases.add(Arguments.of(GgmlType.Q8_0, blocks * 32));
         }
@@ -133,23 +129,6 @@ class RepackingTest {
     }
 
     @Test
-    void q4_0RowsAreWholeCacheLinesOfHalfAByteAWeightAndAFloatABlock() {
-        int n = 16 * Q4_0Lanes.UNIT;
-        long bytes = Q4_0Lanes.INSTANCE.rowBytes(n);
-        assertThat(bytes % 64).isZero();
-        assertThat(bytes).isBetween(n / 2 + n / 8L, n / 2 + n / 8L + 63);
-    }
-
-    @Test
-    void q4_0RowsThatDoNotFillWholeUnitsKeepTheFileLayout() {
-        // with 128-bit vectors a unit is one block, so every row fills whole units
-        assumeThat(Q4_0Lanes.UNIT).isGreaterThan(32);
-        Tensor ragged = new Tensor("w", GgmlType.Q4_0, new long[] {Q4_0Lanes.UNIT + 32, 2},
-                RandomBlocks.of(GgmlType.Q4_0, 2 * (Q4_0Lanes.UNIT + 32), 0, new Random(1)));
-        assertThat(Repacking.forKernels(ragged, Arena.ofAuto())).isSameAs(ragged);
-    }
-
-    @Test
     void q4_KRowsKeepTheFilesSize() {
         Tensor q4k = new Tensor("w", GgmlType.Q4_K, new long[] {256, 2}, RandomBlocks.of(GgmlType.Q4_K, 512, 0, new Random(1)));
         Tensor lanes = Repacking.forKernels(q4k, Arena.ofAuto());
@@ -159,8 +138,8 @@ class RepackingTest {
 
     @Test
     void otherTypesKeepTheFileLayout() {
-        Tensor q41 = new Tensor("w", GgmlType.Q4_1, new long[] {Q4_0Lanes.UNIT, 2},
-                RandomBlocks.of(GgmlType.Q4_1, 2 * Q4_0Lanes.UNIT, 0, new Random(1)));
+        Tensor q41 = new Tensor("w", GgmlType.Q4_1, new long[] {NibbleLanes.UNIT, 2},
+                RandomBlocks.of(GgmlType.Q4_1, 2 * NibbleLanes.UNIT, 0, new Random(1)));
         assertThat(Repacking.forKernels(q41, Arena.ofAuto())).isSameAs(q41);
         assertThat(q41.repacked()).isFalse();
         assertThat(q41.format()).isSameAs(WeightFormat.of(GgmlType.Q4_1));
