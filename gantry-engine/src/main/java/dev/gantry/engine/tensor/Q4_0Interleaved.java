@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A group of {@link #ROWS} rows is {@code n / 32} blocks, each {@code 20 * ROWS} bytes: eight vectors of shorts,
  * vector {@code g} holding columns {@code 4g .. 4g + 3} of the block, short {@code r} row {@code r}'s quants as
- * signed nibbles (column {@code 4g + k} at bits {@code 4k}: the stored {@code q ^ 8} is {@code q - 8} in two's
+ * signed nibbles (column {@code 4g + k} at bits {@code 4k}; rows in the lanes' order of {@link #lane}: the stored {@code q ^ 8} is {@code q - 8} in two's
  * complement, and a shift left then an arithmetic shift right sign-extends it); then the {@code ROWS} rows' scales
  * {@code d} as floats. So a row is {@link #rowBytes} bytes of its group, and row {@code r} still begins, as a
  * row's data, at byte {@code r * rowBytes(n)} of the group's rows: the scalar methods find their lane from it.
@@ -60,11 +61,11 @@ public final class Q4_0Interleaved implements Q8Products {
         MemorySegment data = t.data();
         for (int r = 0; r < t.rows(); r++) {
             long group = groupBytes * (r / ROWS);
-            int lane = r % ROWS;
+            int lane = lane(r % ROWS);
             for (int b = 0; b < blocks; b++) {
                 long from = r * t.rowBytes() + (long) b * Q4_0.BYTES;
                 long to = group + (long) b * BLOCK_BYTES;
-                packed.set(Simd.LE_FLOAT, to + QUANT_BYTES + 4L * lane, Simd.f16(data, from));
+                packed.set(Simd.LE_FLOAT, to + QUANT_BYTES + 4L * (r % ROWS), Simd.f16(data, from));
                 for (int g = 0; g < GROUPS; g++) {
                     // columns 4g..4g+3: the low nibbles of bytes 4g.. for the first half, the high of 4(g-4).. after
                     int word = data.get(Simd.LE_INT, from + 2 + 4L * (g % 4)) >>> (g < 4 ? 0 : 4);
@@ -119,8 +120,8 @@ public final class Q4_0Interleaved implements Q8Products {
         return acc;
     }
 
-    /** Where one row's lane lies: its group's first byte and its lane in the group. */
-    private record Row(long group, int lane) {
+    /** Where one row lies: its group's first byte and its row in the group. */
+    private record Row(long group, int row) {
 
         static Row at(long offset, int n) {
             long rowBytes = INSTANCE.rowBytes(n);
@@ -132,12 +133,12 @@ public final class Q4_0Interleaved implements Q8Products {
         int quant(MemorySegment data, int w) {
             long block = group + (long) (w / BLOCK) * BLOCK_BYTES;
             int column = w % BLOCK;
-            short word = data.get(Simd.LE_SHORT, block + 2L * ROWS * (column / 4) + 2L * lane);
+            short word = data.get(Simd.LE_SHORT, block + 2L * ROWS * (column / 4) + 2L * lane(row));
             return ((word >>> (4 * (column % 4))) & 0xF ^ 8) - 8;
         }
 
         float scale(MemorySegment data, int block) {
-            return data.get(Simd.LE_FLOAT, group + (long) block * BLOCK_BYTES + QUANT_BYTES + 4L * lane);
+            return data.get(Simd.LE_FLOAT, group + (long) block * BLOCK_BYTES + QUANT_BYTES + 4L * row);
         }
     }
 
@@ -166,10 +167,15 @@ public final class Q4_0Interleaved implements Q8Products {
         }
     }
 
-    /** One group of rows for every token, two tokens at a time. */
+    /** One group of rows for every token, four tokens at a time, then two, then one. */
     private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride) {
         int n = x.cols();
         int t = 0;
+        short[] sums = x.tokens() >= 4 ? new short[4 * ROWS] : null;
+        for (; t + 4 <= x.tokens(); t += 4) {
+            dot4(data, group, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride, outStride,
+                    sums);
+        }
         for (; t + 2 <= x.tokens(); t += 2) {
             dot2(data, group, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride, outStride);
         }
@@ -196,9 +202,9 @@ public final class Q4_0Interleaved implements Q8Products {
                 odd = odd.add(v.lanewise(VectorOperators.ASHR, 12).mul(xq[j + 3]));
             }
             FloatVector dx = Simd.splat(xd[d0 + b]);
-            ShortVector sum = even.add(odd);
-            a0 = toFloat(sum, 0).fma(scales(data, block, 0).mul(dx), a0);
-            a1 = toFloat(sum, 1).fma(scales(data, block, 1).mul(dx), a1);
+            IntVector psum = even.add(odd).reinterpretAsInts();
+            a0 = lowRows(psum).fma(scales(data, block, 0).mul(dx), a0);
+            a1 = highRows(psum).fma(scales(data, block, 1).mul(dx), a1);
         }
         a0.intoArray(out, o);
         a1.intoArray(out, o + LANES);
@@ -228,12 +234,14 @@ public final class Q4_0Interleaved implements Q8Products {
             }
             FloatVector s0 = scales(data, block, 0);
             FloatVector s1 = scales(data, block, 1);
+            IntVector psa = sa.reinterpretAsInts();
+            IntVector psb = sb.reinterpretAsInts();
             FloatVector da = Simd.splat(xd[d0 + b]);
             FloatVector db = Simd.splat(xd[d1 + b]);
-            a0 = toFloat(sa, 0).fma(s0.mul(da), a0);
-            a1 = toFloat(sa, 1).fma(s1.mul(da), a1);
-            b0 = toFloat(sb, 0).fma(s0.mul(db), b0);
-            b1 = toFloat(sb, 1).fma(s1.mul(db), b1);
+            a0 = lowRows(psa).fma(s0.mul(da), a0);
+            a1 = highRows(psa).fma(s1.mul(da), a1);
+            b0 = lowRows(psb).fma(s0.mul(db), b0);
+            b1 = highRows(psb).fma(s1.mul(db), b1);
         }
         a0.intoArray(out, o);
         a1.intoArray(out, o + LANES);
@@ -241,14 +249,76 @@ public final class Q4_0Interleaved implements Q8Products {
         b1.intoArray(out, o + outStride + LANES);
     }
 
+    /**
+     * Four tokens, each with exactly {@link #dot}'s float operations. Their accumulators live in {@code out} and a
+     * block's sums pass through {@code sums} (four vectors of shorts), so that the per-token steps after a block are
+     * one loop, not four copies: four copies exceed C2's inlining budget.
+     */
+    private static void dot4(MemorySegment data, long group, int n, short[] xq, int q0, float[] xd, int d0,
+                             float[] out, int o, int outStride, short[] sums) {
+        int blocks = n / BLOCK;
+        for (int t = 0; t < 4; t++) {
+            FloatVector zero = FloatVector.zero(Simd.F);
+            zero.intoArray(out, o + t * outStride);
+            zero.intoArray(out, o + t * outStride + LANES);
+        }
+        for (int b = 0; b < blocks; b++) {
+            long block = group + (long) b * BLOCK_BYTES;
+            ShortVector sa = ShortVector.zero(S);
+            ShortVector sb = sa;
+            ShortVector sc = sa;
+            ShortVector se = sa;
+            for (int g = 0; g < GROUPS; g++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, data, block + 2L * ROWS * g, ByteOrder.LITTLE_ENDIAN);
+                int j = q0 + b * BLOCK + 4 * g;
+                for (int k = 0; k < 4; k++) {
+                    ShortVector w = column(v, k);
+                    sa = sa.add(w.mul(xq[j + k]));
+                    sb = sb.add(w.mul(xq[j + n + k]));
+                    sc = sc.add(w.mul(xq[j + 2 * n + k]));
+                    se = se.add(w.mul(xq[j + 3 * n + k]));
+                }
+            }
+            sa.intoArray(sums, 0);
+            sb.intoArray(sums, ROWS);
+            sc.intoArray(sums, 2 * ROWS);
+            se.intoArray(sums, 3 * ROWS);
+            FloatVector s0 = scales(data, block, 0);
+            FloatVector s1 = scales(data, block, 1);
+            for (int t = 0; t < 4; t++) {
+                IntVector pairs = ShortVector.fromArray(S, sums, t * ROWS).reinterpretAsInts();
+                FloatVector dx = Simd.splat(xd[d0 + t * blocks + b]);
+                int at = o + t * outStride;
+                lowRows(pairs).fma(s0.mul(dx), FloatVector.fromArray(Simd.F, out, at)).intoArray(out, at);
+                highRows(pairs).fma(s1.mul(dx), FloatVector.fromArray(Simd.F, out, at + LANES))
+                        .intoArray(out, at + LANES);
+            }
+        }
+    }
+
     /** Column {@code 4g + k} of a vector of group {@code g}: its nibble {@code k}, sign-extended. */
     private static ShortVector column(ShortVector v, int k) {
         return v.lanewise(VectorOperators.LSHL, 12 - 4 * k).lanewise(VectorOperators.ASHR, 12);
     }
 
-    /** Half {@code part} of a vector of shorts, as floats. */
-    private static FloatVector toFloat(ShortVector v, int part) {
-        return (FloatVector) v.convertShape(VectorOperators.S2F, Simd.F, part);
+    /**
+     * The sums of rows {@code 0 .. LANES} of a group as floats: a pair of shorts is one int, the even short row
+     * {@code i}'s sum and the odd one row {@code LANES + i}'s ({@link #lane}), so shifts sign-extend either in
+     * place, and the floats come out in row order.
+     */
+    private static FloatVector lowRows(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .convert(VectorOperators.I2F, 0);
+    }
+
+    /** The sums of rows {@code LANES .. 2 * LANES} of a group as floats (see {@link #lowRows}). */
+    private static FloatVector highRows(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The lane of a group's vectors of shorts that holds row {@code r} of the group (see {@link #lowRows}). */
+    static int lane(int r) {
+        return r < LANES ? 2 * r : 2 * (r - LANES) + 1;
     }
 
     /** The scales {@code d} of rows {@code part * LANES ..} of a block. */

@@ -88,14 +88,14 @@ final class KernelSelfCheck {
     }
 
     /**
-     * Products of every row of {@code t} with one token and with three (the two-token kernel and the one-token one)
+     * Products of every row of {@code t} with one token and with seven (the four-, two- and one-token kernels)
      * through {@link Q8Products#multiply}, each bit-identical to {@link WeightFormat#dot} alone, and that near the
      * reference over the activations as they were quantized.
      */
     private static int warmProducts(Q8Products f, Tensor t, Random rnd) {
         int n = t.cols();
         int rows = t.rows();
-        for (int tokens : new int[] {1, 3}) {
+        for (int tokens : new int[] {1, 7}) {
             float[] x = RandomBlocks.floats(tokens * n, rnd);
             Q8Activations q = Q8Activations.of(x, n, tokens);
             float[] grid = new float[tokens * n];
