@@ -111,8 +111,8 @@ public final class Matmul {
     private record Input(float[] floats, Q8Activations quantized) {
 
         static Input of(Tensor w, float[] x, int tokens, int cols) {
-            return w.format() instanceof Q8Products
-                    ? new Input(null, Q8Activations.of(x, cols, tokens))
+            return w.format() instanceof Q8Products q8
+                    ? new Input(null, Q8Activations.of(q8.activations(), x, cols, tokens))
                     : new Input(ActivationRounding.forWeights(w.type(), x, tokens * cols), null);
         }
     }

@@ -7,9 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The layout of 4-bit quants that the repacked formats ({@link Q4_KLanes}, {@link Q5_KLanes},
- * {@link Q6_KLanes}) share, made for this machine's vector width so that a lane's quant becomes a float in two
- * vector operations.
+ * The layout of 4-bit quants that the repacked formats {@link Q5_KLanes} and {@link Q6_KLanes} share, made for
+ * this machine's vector width so that a lane's quant becomes a float in two vector operations.
  *
  * <p>A unit is {@link #UNIT} consecutive weights in one vector of {@code LANES} little-endian ints, eight passes of
  * {@code LANES} weights: weight {@code p * LANES + i} of the unit is in int {@code i}, at nibble {@code p / 2} for an

@@ -4,12 +4,15 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A weight format whose kernels multiply {@link Q8Activations}: integer products of the weights' quants and the
- * activations', summed exactly within a block and then scaled, as llama.cpp's CPU kernels compute Q4_0 products
- * ({@code ggml_vec_dot_q4_0_q8_0}). Rows are interleaved in groups that one kernel computes together, so a matrix
- * product goes through {@link #multiply} rather than a row at a time; {@link #dot} gives the same bits, for
- * callers with one row.
+ * activations', summed exactly within a block and then scaled, as llama.cpp's CPU kernels compute Q4_0 and K-quant
+ * products ({@code ggml_vec_dot_q4_0_q8_0}, {@code ggml_vec_dot_q4_K_q8_K}). Rows are interleaved in groups that one
+ * kernel computes together, so a matrix product goes through {@link #multiply} rather than a row at a time;
+ * {@link #dot} gives the same bits, for callers with one row.
  */
 public interface Q8Products extends WeightFormat {
+
+    /** The grid the kernels take the activations on. */
+    Q8Activations.Grid activations();
 
     /** Rows laid out and computed together: the row ranges a product is split into should start at multiples of it. */
     int rowGroup();

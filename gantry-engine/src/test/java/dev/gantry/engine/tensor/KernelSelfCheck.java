@@ -97,7 +97,7 @@ final class KernelSelfCheck {
         int rows = t.rows();
         for (int tokens : new int[] {1, 7}) {
             float[] x = RandomBlocks.floats(tokens * n, rnd);
-            Q8Activations q = Q8Activations.of(x, n, tokens);
+            Q8Activations q = Q8Activations.of(f.activations(), x, n, tokens);
             float[] grid = new float[tokens * n];
             for (int i = 0; i < grid.length; i++) {
                 grid[i] = q.quants()[i] * q.scales()[i / Q8Activations.BLOCK];

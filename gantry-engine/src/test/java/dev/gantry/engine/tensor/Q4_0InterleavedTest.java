@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class Q4_0InterleavedTest {
 
     /** Two whole groups and part of a third, padded at load. */
-    private static final int ROWS = 2 * Q4_0Interleaved.ROWS + 5;
+    private static final int ROWS = 2 * ShortLanes.ROWS + 5;
 
     private static Tensor file(int n, long seed) {
         MemorySegment data = RandomBlocks.of(GgmlType.Q4_0, n * ROWS, 0, new Random(seed));
@@ -64,7 +64,7 @@ class Q4_0InterleavedTest {
         Tensor file = file(n, tokens);
         Tensor packed = Repacking.forKernels(file, Arena.ofAuto());
         float[] x = RandomBlocks.floats(tokens * n, new Random(tokens));
-        Q8Activations q = Q8Activations.of(x, n, tokens);
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, x, n, tokens);
         float[] out = new float[tokens * ROWS];
         Q4_0Interleaved.INSTANCE.multiply(packed.data(), 0, ROWS, q, out, 0, ROWS);
         for (int t = 0; t < tokens; t++) {
@@ -83,9 +83,9 @@ class Q4_0InterleavedTest {
         int tokens = 3;
         Tensor file = file(n, 5);
         Tensor packed = Repacking.forKernels(file, Arena.ofAuto());
-        Q8Activations q = Q8Activations.of(RandomBlocks.floats(tokens * n, new Random(9)), n, tokens);
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, RandomBlocks.floats(tokens * n, new Random(9)), n, tokens);
         int stride = ROWS + 4;
-        for (int[] range : new int[][] {{3, 7}, {1, ROWS - 1}, {Q4_0Interleaved.ROWS - 2, 4}, {ROWS - 3, 3}}) {
+        for (int[] range : new int[][] {{3, 7}, {1, ROWS - 1}, {ShortLanes.ROWS - 2, 4}, {ROWS - 3, 3}}) {
             int start = range[0];
             int count = range[1];
             float[] out = new float[tokens * stride];
@@ -117,7 +117,7 @@ class Q4_0InterleavedTest {
         Tensor packed = Repacking.forKernels(file, Arena.ofAuto());
         float[] x = new float[n];
         java.util.Arrays.fill(x, -1f);
-        Q8Activations q = Q8Activations.of(x, n, 1);
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, x, n, 1);
         float[] out = new float[ROWS];
         Q4_0Interleaved.INSTANCE.multiply(packed.data(), 0, ROWS, q, out, 0, ROWS);
         float d = Float.float16ToFloat(Float.floatToFloat16(1 / 127f));

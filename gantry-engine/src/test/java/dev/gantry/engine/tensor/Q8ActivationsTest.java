@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** Activations quantize per 32 values as ggml's {@code quantize_row_q8_0_ref}. */
+/** Activations quantize as ggml's {@code quantize_row_q8_0_ref} (per 32 values) and {@code quantize_row_q8_K_ref} (per 256). */
 class Q8ActivationsTest {
 
     @Test
@@ -15,7 +15,7 @@ class Q8ActivationsTest {
             x[i] = (i - 16) / 4f;  // -4 .. 3.75
             x[32 + i] = i == 5 ? 0.5f : 0.01f * i;
         }
-        Q8Activations q = Q8Activations.of(x, 32, 2);
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, x, 32, 2);
         assertThat(q.scales()).containsExactly(Float.float16ToFloat(Float.floatToFloat16(4 / 127f)),
                 Float.float16ToFloat(Float.floatToFloat16(0.5f / 127f)));
         assertThat(q.quants()[0]).isEqualTo((short) -127);
@@ -27,14 +27,40 @@ class Q8ActivationsTest {
 
     @Test
     void aBlockOfZerosHasZeroScaleAndQuants() {
-        Q8Activations q = Q8Activations.of(new float[32], 32, 1);
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, new float[32], 32, 1);
         assertThat(q.scales()).containsExactly(0f);
         assertThat(q.quants()).containsOnly((short) 0);
     }
 
     @Test
     void rowsThatDoNotFillBlocksAreRefused() {
-        assertThatThrownBy(() -> Q8Activations.of(new float[40], 40, 1))
+        assertThatThrownBy(() -> Q8Activations.of(Q8Activations.Grid.Q8_0, new float[40], 40, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiple of 32");
+    }
+
+    @Test
+    void q8KScalesEach256ByItsSignedLargestValueAndSumsEachBlockOf32() {
+        float[] x = new float[256];
+        for (int i = 0; i < 256; i++) {
+            x[i] = (i % 7 - 3) / 8f;
+        }
+        x[100] = -2f;
+        Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_K, x, 256, 1);
+        float iscale = -127f / -2f;
+        assertThat(q.scales()).hasSize(8).containsOnly(1 / iscale);
+        assertThat(q.quants()[100]).isEqualTo((short) -127);
+        assertThat(q.quants()[0]).isEqualTo((short) Math.rint(iscale * (-3 / 8f)));
+        for (int b = 0; b < 8; b++) {
+            int sum = 0;
+            for (int i = 32 * b; i < 32 * b + 32; i++) {
+                sum += q.quants()[i];
+            }
+            assertThat(q.sums()[b]).as("block %d", b).isEqualTo((float) sum);
+        }
+    }
+
+    @Test
+    void q8_0HasNoSums() {
+        assertThat(Q8Activations.of(Q8Activations.Grid.Q8_0, new float[64], 64, 1).sums()).isNull();
     }
 }

@@ -61,7 +61,6 @@ class RepackingTest {
             cases.add(Arguments.of(GgmlType.Q8_0, blocks * 32));
         }
         for (int blocks : new int[] {1, 2, 7}) {
-            cases.add(Arguments.of(GgmlType.Q4_K, blocks * 256));
             cases.add(Arguments.of(GgmlType.Q5_K, blocks * 256));
             cases.add(Arguments.of(GgmlType.Q6_K, blocks * 256));
         }
@@ -126,14 +125,6 @@ class RepackingTest {
         panel.load(m.lanes().format(), m.lanes().data(), 0, m.lanes().rowBytes(), ROWS, n);
         panel.multiply(x, 0, n, tokens, actual, 0, ROWS);
         assertThat(actual).containsExactly(expected);
-    }
-
-    @Test
-    void q4_KRowsKeepTheFilesSize() {
-        Tensor q4k = new Tensor("w", GgmlType.Q4_K, new long[] {256, 2}, RandomBlocks.of(GgmlType.Q4_K, 512, 0, new Random(1)));
-        Tensor lanes = Repacking.forKernels(q4k, Arena.ofAuto());
-        assertThat(lanes.repacked()).isTrue();
-        assertThat(lanes.rowBytes()).isEqualTo(q4k.rowBytes());
     }
 
     @Test

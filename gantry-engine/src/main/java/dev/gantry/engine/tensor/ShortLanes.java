@@ -1,0 +1,112 @@
+package dev.gantry.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The layout the interleaved 4-bit formats ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}) share: rows in
+ * groups of {@link #ROWS}, one row per lane of a vector of shorts, and a block of 32 columns as eight such vectors,
+ * vector {@code g} holding columns {@code 4g .. 4g + 3}, each row's quant less 8 (-8..7) as a signed nibble at bits
+ * {@code 4k} for column {@code 4g + k} (the stored {@code q ^ 8} is {@code q - 8} in two's complement).
+ *
+ * <p>A block's products with 8-bit activation quants sum exactly in the lanes: {@code 32 * 8 * 127 = 32512}. Rows
+ * sit in the lanes' order of {@link #lane}, so that the sums of rows {@code 0 .. LANES} and {@code LANES .. 2 * LANES}
+ * become floats in row order by shifts of the lanes as ints ({@link #lowRows}, {@link #highRows}), with no half
+ * extracted.
+ */
+final class ShortLanes {
+
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, Simd.F.vectorShape());
+    /** Rows of a group: the lanes of a vector of shorts, twice the float lanes. */
+    static final int ROWS = S.length();
+    private static final int LANES = Simd.LANES;
+    /** Bytes of a block's quants in a group. */
+    static final int QUANT_BYTES = 16 * ROWS;
+    /** Vectors of a block's quants. */
+    static final int VECTORS = 8;
+
+    /** One group of rows times every token of {@code x}: {@code out[o + t * outStride + r]} for its rows {@code r}. */
+    @FunctionalInterface
+    interface GroupKernel {
+        void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride);
+    }
+
+    private ShortLanes() {
+    }
+
+    /** The lane of a group's vectors of shorts that holds row {@code r} of the group. */
+    static int lane(int r) {
+        return r < LANES ? 2 * r : 2 * (r - LANES) + 1;
+    }
+
+    /**
+     * Four nibbles (0..15) of four columns of one row, at bits 0, 8, 16 and 24 of {@code word} (the next four bytes
+     * of a ggml block's low or high nibbles, the bytes' other nibbles ignored), as the short of this layout.
+     */
+    static short pack(int word) {
+        int quants = word & 0xF | (word >>> 4) & 0xF0 | (word >>> 8) & 0xF00 | (word >>> 12) & 0xF000;
+        return (short) (quants ^ 0x8888);
+    }
+
+    /** Column {@code 4g + w} (0..31) of the block at byte {@code block} for the row in lane {@code lane}: its quant less 8. */
+    static int quant(MemorySegment data, long block, int lane, int w) {
+        short word = data.get(Simd.LE_SHORT, block + 2L * ROWS * (w / 4) + 2L * lane);
+        return ((word >>> (4 * (w % 4))) & 0xF ^ 8) - 8;
+    }
+
+    /** Vector {@code g} of the block at byte {@code block}. */
+    static ShortVector load(MemorySegment data, long block, int g) {
+        return ShortVector.fromMemorySegment(S, data, block + 2L * ROWS * g, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Column {@code 4g + k} of vector {@code g} of a block: its nibble {@code k}, sign-extended. */
+    static ShortVector column(ShortVector v, int k) {
+        return v.lanewise(VectorOperators.LSHL, 12 - 4 * k).lanewise(VectorOperators.ASHR, 12);
+    }
+
+    /** The sums of rows {@code 0 .. LANES} of a group ({@code sums} as ints), as floats. */
+    static FloatVector lowRows(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                .convert(VectorOperators.I2F, 0);
+    }
+
+    /** The sums of rows {@code LANES .. 2 * LANES} of a group ({@code sums} as ints), as floats. */
+    static FloatVector highRows(IntVector pairs) {
+        return (FloatVector) pairs.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0);
+    }
+
+    /** {@code LANES} floats at byte {@code offset}: per-row factors stored beside a block's quants. */
+    static FloatVector floats(MemorySegment data, long offset) {
+        return FloatVector.fromMemorySegment(Simd.F, data, offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * {@link Q8Products#multiply} over groups of {@code groupBytes} each: whole groups straight into {@code out}, a
+     * group the range cuts (or that padding completes) into a scratch copy, then the rows asked for.
+     */
+    static void multiply(GroupKernel kernel, long groupBytes, MemorySegment data, int rowStart, int rowCount,
+                         Q8Activations x, float[] out, int outOffset, int outStride) {
+        int end = rowStart + rowCount;
+        float[] partial = null;
+        for (int first = rowStart - rowStart % ROWS; first < end; first += ROWS) {
+            long group = groupBytes * (first / ROWS);
+            if (first >= rowStart && first + ROWS <= end) {
+                kernel.group(data, group, x, out, outOffset + first - rowStart, outStride);
+                continue;
+            }
+            partial = partial != null ? partial : new float[ROWS * x.tokens()];
+            kernel.group(data, group, x, partial, 0, ROWS);
+            int from = Math.max(first, rowStart);
+            int to = Math.min(first + ROWS, end);
+            for (int t = 0; t < x.tokens(); t++) {
+                System.arraycopy(partial, t * ROWS + from - first, out, outOffset + t * outStride + from - rowStart,
+                        to - from);
+            }
+        }
+    }
+}
