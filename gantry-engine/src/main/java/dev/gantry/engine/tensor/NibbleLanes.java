@@ -7,8 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The layout of 4-bit quants that the repacked formats {@link Q5_KLanes} and {@link Q6_KLanes} share, made for
- * this machine's vector width so that a lane's quant becomes a float in two vector operations.
+ * The layout of 4-bit quants that {@link Q5_KLanes} repacks to, made for this machine's vector width so that a
+ * lane's quant becomes a float in two vector operations.
  *
  * <p>A unit is {@link #UNIT} consecutive weights in one vector of {@code LANES} little-endian ints, eight passes of
  * {@code LANES} weights: weight {@code p * LANES + i} of the unit is in int {@code i}, at nibble {@code p / 2} for an
@@ -61,7 +61,7 @@ final class NibbleLanes {
     }
 
     /**
-     * {@link #low} for quants wider than a nibble ({@code mask} 0x1F, 0x3F: Q5_K's and Q6_K's, whose high bits the
+     * {@link #low} for quants wider than a nibble ({@code mask} 0x1F: Q5_K's, whose high bit the
      * kernel has put just above the nibble): the bits of {@code mask}, minus {@code offset}, as floats.
      */
     static FloatVector low(IntVector quants, int mask, float offset) {

@@ -2,9 +2,6 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 
 /**
  * {@link Q4_0} weights repacked at load time with their rows interleaved ({@link ShortLanes}) and multiplied as
@@ -137,137 +134,8 @@ public final class Q4_0Interleaved implements Q8Products {
                 outOffset, outStride);
     }
 
-    /** One group of rows for every token, four tokens at a time, then two, then one. */
+    /** One group of rows for every token. */
     private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride) {
-        int n = x.cols();
-        int t = 0;
-        short[] sums = x.tokens() >= 4 ? new short[4 * ROWS] : null;
-        for (; t + 4 <= x.tokens(); t += 4) {
-            dot4(data, group, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride, outStride,
-                    sums);
-        }
-        for (; t + 2 <= x.tokens(); t += 2) {
-            dot2(data, group, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride, outStride);
-        }
-        if (t < x.tokens()) {
-            dot(data, group, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride);
-        }
-    }
-
-    /** One token: {@code out[o + r] = row r . x}, the block sums in two chains of shorts. */
-    private static void dot(MemorySegment data, long group, int n, short[] xq, int q0, float[] xd, int d0,
-                            float[] out, int o) {
-        FloatVector a0 = FloatVector.zero(Simd.F);
-        FloatVector a1 = a0;
-        for (int b = 0; b < n / BLOCK; b++) {
-            long block = group + (long) b * BLOCK_BYTES;
-            ShortVector even = ShortVector.zero(ShortLanes.S);
-            ShortVector odd = even;
-            for (int g = 0; g < ShortLanes.VECTORS; g++) {
-                ShortVector v = ShortLanes.load(data, block, g);
-                int j = q0 + b * BLOCK + 4 * g;
-                even = even.add(ShortLanes.column(v, 0).mul(xq[j]));
-                odd = odd.add(ShortLanes.column(v, 1).mul(xq[j + 1]));
-                even = even.add(ShortLanes.column(v, 2).mul(xq[j + 2]));
-                odd = odd.add(ShortLanes.column(v, 3).mul(xq[j + 3]));
-            }
-            FloatVector dx = Simd.splat(xd[d0 + b]);
-            IntVector sum = even.add(odd).reinterpretAsInts();
-            a0 = ShortLanes.lowRows(sum).fma(scales(data, block, 0).mul(dx), a0);
-            a1 = ShortLanes.highRows(sum).fma(scales(data, block, 1).mul(dx), a1);
-        }
-        a0.intoArray(out, o);
-        a1.intoArray(out, o + LANES);
-    }
-
-    /** Two tokens, each with exactly {@link #dot}'s float operations (integer sums are exact in any order). */
-    private static void dot2(MemorySegment data, long group, int n, short[] xq, int q0, float[] xd, int d0,
-                             float[] out, int o, int outStride) {
-        int q1 = q0 + n;
-        int d1 = d0 + n / BLOCK;
-        FloatVector a0 = FloatVector.zero(Simd.F);
-        FloatVector a1 = a0;
-        FloatVector b0 = a0;
-        FloatVector b1 = a0;
-        for (int b = 0; b < n / BLOCK; b++) {
-            long block = group + (long) b * BLOCK_BYTES;
-            ShortVector sa = ShortVector.zero(ShortLanes.S);
-            ShortVector sb = sa;
-            for (int g = 0; g < ShortLanes.VECTORS; g++) {
-                ShortVector v = ShortLanes.load(data, block, g);
-                int j = b * BLOCK + 4 * g;
-                for (int k = 0; k < 4; k++) {
-                    ShortVector w = ShortLanes.column(v, k);
-                    sa = sa.add(w.mul(xq[q0 + j + k]));
-                    sb = sb.add(w.mul(xq[q1 + j + k]));
-                }
-            }
-            FloatVector s0 = scales(data, block, 0);
-            FloatVector s1 = scales(data, block, 1);
-            IntVector pa = sa.reinterpretAsInts();
-            IntVector pb = sb.reinterpretAsInts();
-            FloatVector da = Simd.splat(xd[d0 + b]);
-            FloatVector db = Simd.splat(xd[d1 + b]);
-            a0 = ShortLanes.lowRows(pa).fma(s0.mul(da), a0);
-            a1 = ShortLanes.highRows(pa).fma(s1.mul(da), a1);
-            b0 = ShortLanes.lowRows(pb).fma(s0.mul(db), b0);
-            b1 = ShortLanes.highRows(pb).fma(s1.mul(db), b1);
-        }
-        a0.intoArray(out, o);
-        a1.intoArray(out, o + LANES);
-        b0.intoArray(out, o + outStride);
-        b1.intoArray(out, o + outStride + LANES);
-    }
-
-    /**
-     * Four tokens, each with exactly {@link #dot}'s float operations. Their accumulators live in {@code out} and a
-     * block's sums pass through {@code sums} (four vectors of shorts), so that the per-token steps after a block are
-     * one loop, not four copies: four copies exceed C2's inlining budget.
-     */
-    private static void dot4(MemorySegment data, long group, int n, short[] xq, int q0, float[] xd, int d0,
-                             float[] out, int o, int outStride, short[] sums) {
-        int blocks = n / BLOCK;
-        for (int t = 0; t < 4; t++) {
-            FloatVector zero = FloatVector.zero(Simd.F);
-            zero.intoArray(out, o + t * outStride);
-            zero.intoArray(out, o + t * outStride + LANES);
-        }
-        for (int b = 0; b < blocks; b++) {
-            long block = group + (long) b * BLOCK_BYTES;
-            ShortVector sa = ShortVector.zero(ShortLanes.S);
-            ShortVector sb = sa;
-            ShortVector sc = sa;
-            ShortVector se = sa;
-            for (int g = 0; g < ShortLanes.VECTORS; g++) {
-                ShortVector v = ShortLanes.load(data, block, g);
-                int j = q0 + b * BLOCK + 4 * g;
-                for (int k = 0; k < 4; k++) {
-                    ShortVector w = ShortLanes.column(v, k);
-                    sa = sa.add(w.mul(xq[j + k]));
-                    sb = sb.add(w.mul(xq[j + n + k]));
-                    sc = sc.add(w.mul(xq[j + 2 * n + k]));
-                    se = se.add(w.mul(xq[j + 3 * n + k]));
-                }
-            }
-            sa.intoArray(sums, 0);
-            sb.intoArray(sums, ROWS);
-            sc.intoArray(sums, 2 * ROWS);
-            se.intoArray(sums, 3 * ROWS);
-            FloatVector s0 = scales(data, block, 0);
-            FloatVector s1 = scales(data, block, 1);
-            for (int t = 0; t < 4; t++) {
-                IntVector pairs = ShortVector.fromArray(ShortLanes.S, sums, t * ROWS).reinterpretAsInts();
-                FloatVector dx = Simd.splat(xd[d0 + t * blocks + b]);
-                int at = o + t * outStride;
-                ShortLanes.lowRows(pairs).fma(s0.mul(dx), FloatVector.fromArray(Simd.F, out, at)).intoArray(out, at);
-                ShortLanes.highRows(pairs).fma(s1.mul(dx), FloatVector.fromArray(Simd.F, out, at + LANES))
-                        .intoArray(out, at + LANES);
-            }
-        }
-    }
-
-    /** The scales {@code d} of rows {@code part * LANES ..} of a block. */
-    private static FloatVector scales(MemorySegment data, long block, int part) {
-        return ShortLanes.floats(data, block + ShortLanes.QUANT_BYTES + 4L * LANES * part);
+        Int4Products.group(data, group, BLOCK_BYTES, x, out, o, outStride);
     }
 }

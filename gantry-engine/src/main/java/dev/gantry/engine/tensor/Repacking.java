@@ -25,7 +25,7 @@ public final class Repacking {
             case Q8_0 -> Q8_0Lanes.repack(t, arena);
             case Q4_K -> Q4_KInterleaved.repack(t, arena);
             case Q5_K -> Q5_KLanes.repack(t, arena);
-            case Q6_K -> Q6_KLanes.repack(t, arena);
+            case Q6_K -> Q6_KInterleaved.repack(t, arena);
             default -> t;
         };
         if (repacked != t && t.data().isMapped()) {

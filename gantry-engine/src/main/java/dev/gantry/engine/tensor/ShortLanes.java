@@ -9,15 +9,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The layout the interleaved 4-bit formats ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}) share: rows in
- * groups of {@link #ROWS}, one row per lane of a vector of shorts, and a block of 32 columns as eight such vectors,
- * vector {@code g} holding columns {@code 4g .. 4g + 3}, each row's quant less 8 (-8..7) as a signed nibble at bits
- * {@code 4k} for column {@code 4g + k} (the stored {@code q ^ 8} is {@code q - 8} in two's complement).
+ * The layout the interleaved formats ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}, {@link Q6_KInterleaved})
+ * share: rows in groups of {@link #ROWS}, one row per lane of a vector of shorts. For the 4-bit formats a block of 32
+ * columns is eight such vectors, vector {@code g} holding columns {@code 4g .. 4g + 3}, each row's quant less 8
+ * (-8..7) as a signed nibble at bits {@code 4k} for column {@code 4g + k} (the stored {@code q ^ 8} is {@code q - 8}
+ * in two's complement); {@link Q6_KInterleaved} keeps a byte a quant.
  *
- * <p>A block's products with 8-bit activation quants sum exactly in the lanes: {@code 32 * 8 * 127 = 32512}. Rows
- * sit in the lanes' order of {@link #lane}, so that the sums of rows {@code 0 .. LANES} and {@code LANES .. 2 * LANES}
- * become floats in row order by shifts of the lanes as ints ({@link #lowRows}, {@link #highRows}), with no half
- * extracted.
+ * <p>Products with 8-bit activation quants sum exactly in the lanes as long as a sum stays within 16 bits (a block
+ * of 4-bit quants: {@code 32 * 8 * 127 = 32512}). Rows sit in the lanes' order of {@link #lane}, so that the sums of
+ * rows {@code 0 .. LANES} and {@code LANES .. 2 * LANES} become ints, and floats, in row order by shifts of the lanes
+ * as ints ({@link #lowInts}, {@link #highInts}), with no half extracted.
  */
 final class ShortLanes {
 
@@ -71,13 +72,26 @@ final class ShortLanes {
 
     /** The sums of rows {@code 0 .. LANES} of a group ({@code sums} as ints), as floats. */
     static FloatVector lowRows(IntVector pairs) {
-        return (FloatVector) pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                .convert(VectorOperators.I2F, 0);
+        return toFloat(lowInts(pairs));
     }
 
     /** The sums of rows {@code LANES .. 2 * LANES} of a group ({@code sums} as ints), as floats. */
     static FloatVector highRows(IntVector pairs) {
-        return (FloatVector) pairs.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0);
+        return toFloat(highInts(pairs));
+    }
+
+    /** The sums of rows {@code 0 .. LANES} of a group ({@code sums} as ints), sign-extended to ints. */
+    static IntVector lowInts(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
+    }
+
+    /** The sums of rows {@code LANES .. 2 * LANES} of a group ({@code sums} as ints), sign-extended to ints. */
+    static IntVector highInts(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.ASHR, 16);
+    }
+
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     /** {@code LANES} floats at byte {@code offset}: per-row factors stored beside a block's quants. */

@@ -62,7 +62,6 @@ class RepackingTest {
         }
         for (int blocks : new int[] {1, 2, 7}) {
             cases.add(Arguments.of(GgmlType.Q5_K, blocks * 256));
-            cases.add(Arguments.of(GgmlType.Q6_K, blocks * 256));
         }
         return cases.stream();
     }
