@@ -2,17 +2,19 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 
 /**
  * {@link Q4_K} weights repacked at load time with their rows interleaved ({@link ShortLanes}) and multiplied by
  * activations quantized to Q8_K, in integers, as {@link Q4_0Interleaved} multiplies Q4_0 (see there why shorts).
  * A sub-block's weight is {@code ds * q - dm} ({@code ds = d * scale}, {@code dm = dmin * min}, both exact floats), so
  * with activations {@code dx * xq} its product is {@code dx * (ds * S - dm * B)}: {@code S} the sum of {@code q * xq},
- * which is {@code S' + 8 * B}, {@code S' = sum((q - 8) * xq)} the sum the lanes hold (within 16 bits) and {@code B}
- * the sum of the activation quants ({@link Q8Activations#sums}). So a row is {@link Int4Products}' sum of
- * {@code S' * ds * dx}, as for Q4_0, then the terms {@code ds * 8 * B * dx - dm * B * dx}. llama.cpp's
- * {@code ggml_vec_dot_q4_K_q8_K} computes the same integers.
+ * which the lanes hold as {@code S' = sum((q - 8) * xq)} (within 16 bits) and which is {@code S' + 8 * B} exactly,
+ * {@code B} the sum of the activation quants ({@link Q8Activations#sums}). llama.cpp's {@code ggml_vec_dot_q4_K_q8_K}
+ * computes the same integers.
  *
  * <p>A group of rows is {@code n / 32} sub-blocks of {@code 24 * ROWS} bytes: the quants, then the rows' {@code ds},
  * then their {@code dm}, as floats in row order: {@code 6} bits a weight where the file has 4.5, the price of
@@ -91,10 +93,7 @@ public final class Q4_KInterleaved implements Q8Products {
         }
     }
 
-    /**
-     * Scalar, and bit-identical to {@link #multiply}: the kernels' operations in their order, a lane at a time:
-     * {@link Int4Products}' sum over the sub-blocks, then {@link #offsetsAndMins}.
-     */
+    /** Scalar, and bit-identical to {@link #multiply}: the kernels' operations in their order, a lane at a time. */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Row row = Row.at(offset, n);
@@ -105,12 +104,9 @@ public final class Q4_KInterleaved implements Q8Products {
             for (int j = b * BLOCK; j < (b + 1) * BLOCK; j++) {
                 sum += row.quant(data, j) * q.quants()[j];
             }
-            acc = Math.fma(sum, row.factor(data, b, SCALES) * q.scales()[b], acc);
-        }
-        for (int b = 0; b < n / BLOCK; b++) {
             float dx = q.scales()[b];
             float bsum = q.sums()[b];
-            acc = Math.fma(row.factor(data, b, SCALES), 8 * bsum * dx, acc);
+            acc = Math.fma(sum + 8 * bsum, row.factor(data, b, SCALES) * dx, acc);
             acc = Math.fma(row.factor(data, b, MINS), -(bsum * dx), acc);
         }
         return acc;
@@ -143,33 +139,101 @@ public final class Q4_KInterleaved implements Q8Products {
                 outOffset, outStride);
     }
 
-    /** One group of rows for every token: the quants' products, then the terms of the mins. */
+    /** One group of rows for every token, four tokens at a time, then one. */
     private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride) {
-        Int4Products.group(data, group, BLOCK_BYTES, x, out, o, outStride);
-        for (int t = 0; t < x.tokens(); t++) {
-            offsetsAndMins(data, group, x, t, out, o + t * outStride);
+        int n = x.cols();
+        int blocks = n / BLOCK;
+        int t = 0;
+        short[] sums = x.tokens() >= 4 ? new short[4 * ROWS] : null;
+        for (; t + 4 <= x.tokens(); t += 4) {
+            dot4(data, group, n, x, t, out, o + t * outStride, outStride, sums);
+        }
+        for (; t < x.tokens(); t++) {
+            dot(data, group, n, x.quants(), t * n, x.scales(), x.sums(), t * blocks, out, o + t * outStride);
         }
     }
 
+    /** One token: {@code out[o + r] = row r . x}, the block sums in two chains of shorts. */
+    private static void dot(MemorySegment data, long group, int n, short[] xq, int q0, float[] xd, float[] xb, int d0,
+                            float[] out, int o) {
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = group + (long) b * BLOCK_BYTES;
+            ShortVector even = ShortVector.zero(ShortLanes.S);
+            ShortVector odd = even;
+            for (int g = 0; g < ShortLanes.VECTORS; g++) {
+                ShortVector v = ShortLanes.load(data, block, g);
+                for (int k = 0; k < 4; k += 2) {
+                    int j = q0 + b * BLOCK + 4 * g + k;
+                    even = even.add(ShortLanes.column(v, k).mul(xq[j]));
+                    odd = odd.add(ShortLanes.column(v, k + 1).mul(xq[j + 1]));
+                }
+            }
+            IntVector sum = even.add(odd).reinterpretAsInts();
+            float dx = xd[d0 + b];
+            float bsum = xb[d0 + b];
+            FloatVector offset = Simd.splat(8 * bsum);
+            FloatVector scale = Simd.splat(dx);
+            FloatVector min = Simd.splat(-(bsum * dx));
+            a0 = ShortLanes.lowRows(sum).add(offset).fma(factors(data, block, SCALES, 0).mul(scale), a0);
+            a1 = ShortLanes.highRows(sum).add(offset).fma(factors(data, block, SCALES, 1).mul(scale), a1);
+            a0 = factors(data, block, MINS, 0).fma(min, a0);
+            a1 = factors(data, block, MINS, 1).fma(min, a1);
+        }
+        a0.intoArray(out, o);
+        a1.intoArray(out, o + LANES);
+    }
+
     /**
-     * Adds to token {@code t}'s sums at {@code out[at..]} what {@link Int4Products} leaves out: per sub-block,
-     * {@code ds * (8 * B * dx)} (the quants' offset of 8) and {@code dm * -(B * dx)}.
+     * Tokens {@code t0 .. t0 + 4}, each with exactly {@link #dot}'s float operations; their accumulators live in
+     * {@code out} and a block's sums pass through {@code sums}, as in {@link Int4Products}' four-token kernel.
      */
-    private static void offsetsAndMins(MemorySegment data, long group, Q8Activations x, int t, float[] out, int at) {
-        int blocks = x.cols() / BLOCK;
-        FloatVector a0 = FloatVector.fromArray(Simd.F, out, at);
-        FloatVector a1 = FloatVector.fromArray(Simd.F, out, at + LANES);
+    private static void dot4(MemorySegment data, long group, int n, Q8Activations x, int t0, float[] out, int o,
+                             int outStride, short[] sums) {
+        int blocks = n / BLOCK;
+        short[] xq = x.quants();
+        for (int t = 0; t < 4; t++) {
+            Arrays.fill(out, o + t * outStride, o + t * outStride + ROWS, 0);
+        }
         for (int b = 0; b < blocks; b++) {
             long block = group + (long) b * BLOCK_BYTES;
-            float dx = x.scales()[t * blocks + b];
-            float bsum = x.sums()[t * blocks + b];
-            FloatVector offset = Simd.splat(8 * bsum * dx);
-            FloatVector min = Simd.splat(-(bsum * dx));
-            a0 = factors(data, block, MINS, 0).fma(min, factors(data, block, SCALES, 0).fma(offset, a0));
-            a1 = factors(data, block, MINS, 1).fma(min, factors(data, block, SCALES, 1).fma(offset, a1));
+            ShortVector sa = ShortVector.zero(ShortLanes.S);
+            ShortVector sb = sa;
+            ShortVector sc = sa;
+            ShortVector se = sa;
+            for (int g = 0; g < ShortLanes.VECTORS; g++) {
+                ShortVector v = ShortLanes.load(data, block, g);
+                int j = t0 * n + b * BLOCK + 4 * g;
+                for (int k = 0; k < 4; k++) {
+                    ShortVector w = ShortLanes.column(v, k);
+                    sa = sa.add(w.mul(xq[j + k]));
+                    sb = sb.add(w.mul(xq[j + n + k]));
+                    sc = sc.add(w.mul(xq[j + 2 * n + k]));
+                    se = se.add(w.mul(xq[j + 3 * n + k]));
+                }
+            }
+            sa.intoArray(sums, 0);
+            sb.intoArray(sums, ROWS);
+            sc.intoArray(sums, 2 * ROWS);
+            se.intoArray(sums, 3 * ROWS);
+            for (int t = 0; t < 4; t++) {
+                IntVector sum = ShortVector.fromArray(ShortLanes.S, sums, t * ROWS).reinterpretAsInts();
+                int d = (t0 + t) * blocks + b;
+                float dx = x.scales()[d];
+                float bsum = x.sums()[d];
+                FloatVector offset = Simd.splat(8 * bsum);
+                FloatVector scale = Simd.splat(dx);
+                FloatVector min = Simd.splat(-(bsum * dx));
+                int at = o + t * outStride;
+                FloatVector a0 = ShortLanes.lowRows(sum).add(offset)
+                        .fma(factors(data, block, SCALES, 0).mul(scale), FloatVector.fromArray(Simd.F, out, at));
+                FloatVector a1 = ShortLanes.highRows(sum).add(offset)
+                        .fma(factors(data, block, SCALES, 1).mul(scale), FloatVector.fromArray(Simd.F, out, at + LANES));
+                factors(data, block, MINS, 0).fma(min, a0).intoArray(out, at);
+                factors(data, block, MINS, 1).fma(min, a1).intoArray(out, at + LANES);
+            }
         }
-        a0.intoArray(out, at);
-        a1.intoArray(out, at + LANES);
     }
 
     /** {@code ds} ({@code at} {@link #SCALES}) or {@code dm} ({@link #MINS}) of rows {@code part * LANES ..} of a block. */
