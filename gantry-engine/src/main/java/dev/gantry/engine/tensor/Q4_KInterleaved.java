@@ -225,13 +225,12 @@ public final class Q4_KInterleaved implements Q8Products {
                 FloatVector offset = Simd.splat(8 * bsum);
                 FloatVector scale = Simd.splat(dx);
                 FloatVector min = Simd.splat(-(bsum * dx));
-                int at = o + t * outStride;
-                FloatVector a0 = ShortLanes.lowRows(sum).add(offset)
-                        .fma(factors(data, block, SCALES, 0).mul(scale), FloatVector.fromArray(Simd.F, out, at));
-                FloatVector a1 = ShortLanes.highRows(sum).add(offset)
-                        .fma(factors(data, block, SCALES, 1).mul(scale), FloatVector.fromArray(Simd.F, out, at + LANES));
-                factors(data, block, MINS, 0).fma(min, a0).intoArray(out, at);
-                factors(data, block, MINS, 1).fma(min, a1).intoArray(out, at + LANES);
+                for (int part = 0; part < 2; part++) {
+                    int at = o + t * outStride + part * LANES;
+                    FloatVector acc = ShortLanes.rows(sum, part).add(offset)
+                            .fma(factors(data, block, SCALES, part).mul(scale), FloatVector.fromArray(Simd.F, out, at));
+                    factors(data, block, MINS, part).fma(min, acc).intoArray(out, at);
+                }
             }
         }
     }

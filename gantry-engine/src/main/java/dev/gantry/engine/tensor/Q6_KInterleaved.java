@@ -165,24 +165,20 @@ public final class Q6_KInterleaved implements Q8Products {
                             float[] out, int o) {
         FloatVector a0 = FloatVector.zero(Simd.F);
         FloatVector a1 = a0;
-        for (int s = 0; s < n / SUB_BLOCK; s++) {
-            long block = group + (long) s * SUB_BYTES;
-            FloatVector s0 = scales(data, block, 0);
-            FloatVector s1 = scales(data, block, 1);
-            FloatVector dx = Simd.splat(xd[d0 + s / 2]);
-            for (int half = 0; half < 2; half++) {
-                ShortVector even = ShortVector.zero(ShortLanes.S);
-                ShortVector odd = even;
-                for (int g = 0; g < 4; g++) {
-                    ShortVector v = ShortLanes.load(data, block, 4 * half + g);
-                    int j = q0 + SUB_BLOCK * s + 8 * half + 2 * g;
-                    even = even.add(column(v, 0).mul(xq[j]));
-                    odd = odd.add(column(v, 1).mul(xq[j + 1]));
-                }
-                IntVector sum = even.add(odd).reinterpretAsInts();
-                a0 = ShortLanes.lowRows(sum).fma(s0.mul(dx), a0);
-                a1 = ShortLanes.highRows(sum).fma(s1.mul(dx), a1);
+        for (int h = 0; h < 2 * n / SUB_BLOCK; h++) {
+            long block = group + (long) (h / 2) * SUB_BYTES;
+            ShortVector even = ShortVector.zero(ShortLanes.S);
+            ShortVector odd = even;
+            for (int g = 4 * (h % 2); g < 4 * (h % 2) + 4; g++) {
+                ShortVector v = ShortLanes.load(data, block, g);
+                int j = q0 + SUB_BLOCK * (h / 2) + 2 * g;
+                even = even.add(column(v, 0).mul(xq[j]));
+                odd = odd.add(column(v, 1).mul(xq[j + 1]));
             }
+            IntVector sum = even.add(odd).reinterpretAsInts();
+            FloatVector dx = Simd.splat(xd[d0 + h / 4]);
+            a0 = ShortLanes.lowRows(sum).fma(scales(data, block, 0).mul(dx), a0);
+            a1 = ShortLanes.highRows(sum).fma(scales(data, block, 1).mul(dx), a1);
         }
         a0.intoArray(out, o);
         a1.intoArray(out, o + LANES);
@@ -200,38 +196,36 @@ public final class Q6_KInterleaved implements Q8Products {
         for (int t = 0; t < 4; t++) {
             Arrays.fill(out, o + t * outStride, o + t * outStride + ROWS, 0);
         }
-        for (int s = 0; s < n / SUB_BLOCK; s++) {
-            long block = group + (long) s * SUB_BYTES;
+        for (int h = 0; h < 2 * n / SUB_BLOCK; h++) {
+            long block = group + (long) (h / 2) * SUB_BYTES;
+            ShortVector sa = ShortVector.zero(ShortLanes.S);
+            ShortVector sb = sa;
+            ShortVector sc = sa;
+            ShortVector se = sa;
+            for (int g = 4 * (h % 2); g < 4 * (h % 2) + 4; g++) {
+                ShortVector v = ShortLanes.load(data, block, g);
+                for (int k = 0; k < 2; k++) {
+                    ShortVector w = column(v, k);
+                    int j = t0 * n + SUB_BLOCK * (h / 2) + 2 * g + k;
+                    sa = sa.add(w.mul(xq[j]));
+                    sb = sb.add(w.mul(xq[j + n]));
+                    sc = sc.add(w.mul(xq[j + 2 * n]));
+                    se = se.add(w.mul(xq[j + 3 * n]));
+                }
+            }
+            sa.intoArray(sums, 0);
+            sb.intoArray(sums, ROWS);
+            sc.intoArray(sums, 2 * ROWS);
+            se.intoArray(sums, 3 * ROWS);
             FloatVector s0 = scales(data, block, 0);
             FloatVector s1 = scales(data, block, 1);
-            for (int half = 0; half < 2; half++) {
-                ShortVector sa = ShortVector.zero(ShortLanes.S);
-                ShortVector sb = sa;
-                ShortVector sc = sa;
-                ShortVector se = sa;
-                for (int g = 0; g < 4; g++) {
-                    ShortVector v = ShortLanes.load(data, block, 4 * half + g);
-                    for (int k = 0; k < 2; k++) {
-                        ShortVector w = column(v, k);
-                        int j = t0 * n + SUB_BLOCK * s + 8 * half + 2 * g + k;
-                        sa = sa.add(w.mul(xq[j]));
-                        sb = sb.add(w.mul(xq[j + n]));
-                        sc = sc.add(w.mul(xq[j + 2 * n]));
-                        se = se.add(w.mul(xq[j + 3 * n]));
-                    }
-                }
-                sa.intoArray(sums, 0);
-                sb.intoArray(sums, ROWS);
-                sc.intoArray(sums, 2 * ROWS);
-                se.intoArray(sums, 3 * ROWS);
-                for (int t = 0; t < 4; t++) {
-                    IntVector sum = ShortVector.fromArray(ShortLanes.S, sums, t * ROWS).reinterpretAsInts();
-                    FloatVector dx = Simd.splat(x.scales()[(t0 + t) * blocks + s / 2]);
-                    int at = o + t * outStride;
-                    ShortLanes.lowRows(sum).fma(s0.mul(dx), FloatVector.fromArray(Simd.F, out, at)).intoArray(out, at);
-                    ShortLanes.highRows(sum).fma(s1.mul(dx), FloatVector.fromArray(Simd.F, out, at + LANES))
-                            .intoArray(out, at + LANES);
-                }
+            for (int t = 0; t < 4; t++) {
+                IntVector sum = ShortVector.fromArray(ShortLanes.S, sums, t * ROWS).reinterpretAsInts();
+                FloatVector dx = Simd.splat(x.scales()[(t0 + t) * blocks + h / 4]);
+                int at = o + t * outStride;
+                ShortLanes.lowRows(sum).fma(s0.mul(dx), FloatVector.fromArray(Simd.F, out, at)).intoArray(out, at);
+                ShortLanes.highRows(sum).fma(s1.mul(dx), FloatVector.fromArray(Simd.F, out, at + LANES))
+                        .intoArray(out, at + LANES);
             }
         }
     }

@@ -90,6 +90,14 @@ final class ShortLanes {
         return pairs.lanewise(VectorOperators.ASHR, 16);
     }
 
+    /**
+     * {@link #lowInts} for part 0 and {@link #highInts} for part 1, as floats, by shifts of a variable count: for
+     * kernels that must loop over the parts to stay within C2's inlining budget.
+     */
+    static FloatVector rows(IntVector pairs, int part) {
+        return toFloat(pairs.lanewise(VectorOperators.LSHL, 16 - 16 * part).lanewise(VectorOperators.ASHR, 16));
+    }
+
     static FloatVector toFloat(IntVector v) {
         return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
