@@ -1,6 +1,8 @@
 package dev.gantry.bench;
 
 import dev.gantry.engine.tensor.GgmlType;
+import dev.gantry.engine.tensor.Q8Activations;
+import dev.gantry.engine.tensor.Q8Products;
 import dev.gantry.engine.tensor.Repacking;
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
@@ -22,8 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One matrix-vector product (every row of a weight matrix against one activation vector, the shape of a decode
- * step) per weight format and matrix shape, two ways: {@link WeightFormat#dot}, the Vector API fast path the
- * engine runs, and the scalar reference ({@link WeightFormat#dequantize} of the row, then a plain float loop).
+ * step) per weight format and matrix shape, two ways: the Vector API fast path the engine runs ({@link
+ * WeightFormat#dot} row by row, or for the formats repacked for integer products {@link Q8Products#multiply},
+ * quantizing the activations included), and the scalar reference ({@link WeightFormat#dequantize} of the row, then
+ * a plain float loop).
  * One op is the whole matrix, so ops/s x rows x cols is weights per second; single-threaded, no activation
  * rounding, no {@code Matmul} driver (see {@link MatmulBenchmark} for that).
  */
@@ -45,8 +49,8 @@ public class DotBenchmark {
     public String shape;
 
     /**
-     * {@code kernels}: the layout the engine loads the matrix in ({@link Repacking#forKernels}: Q8_0, Q4_0, Q4_K,
-     * Q5_K and Q6_K repacked);
+     * {@code kernels}: the layout the engine loads the matrix in ({@link Repacking#forKernels}: Q4_0, Q4_K and Q6_K
+     * interleaved for integer products, Q8_0 and Q5_K repacked for float ones);
      * {@code file}: the GGUF layout, for the difference.
      */
     @Param({"kernels", "file"})
@@ -87,6 +91,10 @@ public class DotBenchmark {
 
     @Benchmark
     public float[] vector() {
+        if (format instanceof Q8Products q8) {
+            q8.multiply(data, 0, rows, Q8Activations.of(q8.activations(), x, cols, 1), out, 0, rows);
+            return out;
+        }
         for (int r = 0; r < rows; r++) {
             out[r] = format.dot(data, r * rowBytes, x, 0, cols);
         }
@@ -108,16 +116,26 @@ public class DotBenchmark {
 
     /**
      * A fast kernel that computes the wrong thing would win this benchmark, so the two paths must agree on the
-     * first row (to float summation order: within 1e-4 of the sum of |w x|) before anything is timed.
+     * first row (to float summation order: within 1e-4 of the sum of |w x|, the activations as the kernel quantized
+     * them) before anything is timed.
      */
     private void checkFastPathMatchesReference() {
+        float[] input = x;
         float fast = format.dot(data, 0, x, 0, cols);
+        if (format instanceof Q8Products) {
+            fast = vector()[0];
+            Q8Activations q = Q8Activations.of(((Q8Products) format).activations(), x, cols, 1);
+            input = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                input[i] = q.quants()[i] * q.scales()[i / Q8Activations.BLOCK];
+            }
+        }
         format.dequantize(data, 0, row, 0, cols);
         double reference = 0;
         double magnitude = 0;
         for (int i = 0; i < cols; i++) {
-            reference += (double) row[i] * x[i];
-            magnitude += Math.abs((double) row[i] * x[i]);
+            reference += (double) row[i] * input[i];
+            magnitude += Math.abs((double) row[i] * input[i]);
         }
         if (!(Math.abs(fast - reference) <= 1e-4 * magnitude)) {
             throw new IllegalStateException(type + " dot disagrees with its scalar reference on row 0 of " + shape

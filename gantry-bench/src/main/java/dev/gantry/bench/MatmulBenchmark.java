@@ -3,6 +3,7 @@ package dev.gantry.bench;
 import dev.gantry.engine.kernel.ComputePool;
 import dev.gantry.engine.kernel.Matmul;
 import dev.gantry.engine.tensor.GgmlType;
+import dev.gantry.engine.tensor.Repacking;
 import dev.gantry.engine.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The matrix product as the transformer calls it, {@link Matmul#apply(ComputePool, Tensor, float[], int, float[])}:
- * activation rounding, rows split over a {@link ComputePool}, and for a batch the row bands and token tiles. One
+ * The matrix product as the transformer calls it, {@link Matmul#apply(ComputePool, Tensor, float[], int, float[])},
+ * on the matrix as the engine loads it ({@link Repacking#forKernels}): activation rounding or quantization, rows
+ * split over a {@link ComputePool}, and for a batch the row bands and token tiles or groups of rows. One
  * op is one call: {@code tokens = 1} is a decode step's product, {@code tokens = 128} a prefill chunk's. Compare
  * threads 1 and 2 for the pool's scaling; divide by tokens for per-token cost.
  */
@@ -58,7 +60,7 @@ public class MatmulBenchmark {
     public void setup() {
         RandomWeights random = new RandomWeights(42);
         arena = Arena.ofShared();
-        w = random.matrix(arena, type, MatrixShape.parse(shape));
+        w = Repacking.forKernels(random.matrix(arena, type, MatrixShape.parse(shape)), arena);
         x = random.activations(tokens * w.cols());
         out = new float[tokens * w.rows()];
         pool = new ComputePool(threads);

@@ -24,13 +24,13 @@ final class Int4Products {
 
     /**
      * {@code out[o + t * outStride + r]} for the rows {@code r} of the group at byte {@code group}, whose blocks are
-     * {@code blockBytes} apart, and every token {@code t} of {@code x}: four tokens at a time, then two, then one.
+     * {@code blockBytes} apart, and every token {@code t} of {@code x}: four tokens at a time, then two, then one
+     * ({@code sums}: {@link ShortLanes#SCRATCH} shorts).
      */
     static void group(MemorySegment data, long group, int blockBytes, Q8Activations x, float[] out, int o,
-                      int outStride) {
+                      int outStride, short[] sums) {
         int n = x.cols();
         int t = 0;
-        short[] sums = x.tokens() >= 4 ? new short[4 * ROWS] : null;
         for (; t + 4 <= x.tokens(); t += 4) {
             dot4(data, group, blockBytes, n, x.quants(), t * n, x.scales(), t * (n / BLOCK), out, o + t * outStride,
                     outStride, sums);

@@ -135,7 +135,8 @@ public final class Q4_0Interleaved implements Q8Products {
     }
 
     /** One group of rows for every token. */
-    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride) {
-        Int4Products.group(data, group, BLOCK_BYTES, x, out, o, outStride);
+    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride,
+                              short[] sums) {
+        Int4Products.group(data, group, BLOCK_BYTES, x, out, o, outStride, sums);
     }
 }

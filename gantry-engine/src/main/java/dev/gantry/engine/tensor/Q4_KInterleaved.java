@@ -140,11 +140,11 @@ public final class Q4_KInterleaved implements Q8Products {
     }
 
     /** One group of rows for every token, four tokens at a time, then one. */
-    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride) {
+    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride,
+                              short[] sums) {
         int n = x.cols();
         int blocks = n / BLOCK;
         int t = 0;
-        short[] sums = x.tokens() >= 4 ? new short[4 * ROWS] : null;
         for (; t + 4 <= x.tokens(); t += 4) {
             dot4(data, group, n, x, t, out, o + t * outStride, outStride, sums);
         }

@@ -31,11 +31,17 @@ final class ShortLanes {
     /** Vectors of a block's quants. */
     static final int VECTORS = 8;
 
-    /** One group of rows times every token of {@code x}: {@code out[o + t * outStride + r]} for its rows {@code r}. */
+    /**
+     * One group of rows times every token of {@code x}: {@code out[o + t * outStride + r]} for its rows {@code r};
+     * {@code sums} is scratch of {@link #SCRATCH} shorts for the kernels of several tokens.
+     */
     @FunctionalInterface
     interface GroupKernel {
-        void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride);
+        void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride, short[] sums);
     }
+
+    /** Shorts of a {@link GroupKernel}'s scratch: one vector per token of a four-token kernel. */
+    static final int SCRATCH = 4 * ROWS;
 
     private ShortLanes() {
     }
@@ -115,14 +121,15 @@ final class ShortLanes {
                          Q8Activations x, float[] out, int outOffset, int outStride) {
         int end = rowStart + rowCount;
         float[] partial = null;
+        short[] sums = new short[SCRATCH];
         for (int first = rowStart - rowStart % ROWS; first < end; first += ROWS) {
             long group = groupBytes * (first / ROWS);
             if (first >= rowStart && first + ROWS <= end) {
-                kernel.group(data, group, x, out, outOffset + first - rowStart, outStride);
+                kernel.group(data, group, x, out, outOffset + first - rowStart, outStride, sums);
                 continue;
             }
             partial = partial != null ? partial : new float[ROWS * x.tokens()];
-            kernel.group(data, group, x, partial, 0, ROWS);
+            kernel.group(data, group, x, partial, 0, ROWS, sums);
             int from = Math.max(first, rowStart);
             int to = Math.min(first + ROWS, end);
             for (int t = 0; t < x.tokens(); t++) {
