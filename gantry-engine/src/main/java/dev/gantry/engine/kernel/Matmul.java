@@ -80,9 +80,8 @@ public final class Matmul {
             if (sl.w().cols() != cols) {
                 throw new IllegalArgumentException("fused products need one input width, got " + cols + " and " + sl.w().cols());
             }
-            boolean sameGrid = i > 0 && sl.w().type() == slices[i - 1].w().type()
-                    && sl.w().format().getClass() == slices[i - 1].w().format().getClass();
-            inputs[i] = sameGrid ? inputs[i - 1] : Input.of(sl.w(), x, tokens, cols);
+            boolean shared = i > 0 && Input.sameFor(sl.w(), slices[i - 1].w());
+            inputs[i] = shared ? inputs[i - 1] : Input.of(sl.w(), x, tokens, cols);
             firstRow[i + 1] = firstRow[i] + sl.rowCount();
             if (!(sl.w().format() instanceof Q8Products q8) || q8.rowGroup() != group || sl.rowStart() % group != 0) {
                 group = 1;
@@ -109,6 +108,14 @@ public final class Matmul {
      * or quantized for {@link Q8Products}.
      */
     private record Input(float[] floats, Q8Activations quantized) {
+
+        /** Whether {@code a}'s kernels read the same input as {@code b}'s (Q4_K and Q6_K: both Q8_K quants). */
+        static boolean sameFor(Tensor a, Tensor b) {
+            if (a.format() instanceof Q8Products qa) {
+                return b.format() instanceof Q8Products qb && qa.activations() == qb.activations();
+            }
+            return !(b.format() instanceof Q8Products) && a.type() == b.type();
+        }
 
         static Input of(Tensor w, float[] x, int tokens, int cols) {
             return w.format() instanceof Q8Products q8

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.engine.tensor.GgmlType;
 import dev.gantry.engine.tensor.Quantizer;
+import dev.gantry.engine.tensor.Repacking;
 import dev.gantry.engine.tensor.Tensor;
 import dev.gantry.engine.tensor.WeightFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MatmulTest {
 
@@ -25,7 +29,8 @@ class MatmulTest {
             }
             ((Quantizer) WeightFormat.of(type)).quantize(row, 0, data, r * rowBytes, cols);
         }
-        return new Tensor("w", type, new long[] {cols, rows}, data);
+        // as the engine loads it: Q4_0, Q4_K and Q6_K interleaved for integer products
+        return Repacking.forKernels(new Tensor("w", type, new long[] {cols, rows}, data), Arena.ofAuto());
     }
 
     private static float[] floats(int n, Random rnd) {
@@ -61,30 +66,40 @@ class MatmulTest {
         }
     }
 
+    static Stream<Arguments> fusedPairs() {
+        // the second tensor's rows start at the first's slice end: 32 (a whole group of interleaved rows) or not
+        return Stream.of(Arguments.of(GgmlType.F16, GgmlType.Q4_0, 8), Arguments.of(GgmlType.Q8_0, GgmlType.Q4_0, 8),
+                Arguments.of(GgmlType.Q4_K, GgmlType.Q6_K, 8), Arguments.of(GgmlType.Q4_K, GgmlType.Q6_K, 32),
+                Arguments.of(GgmlType.Q4_0, GgmlType.Q4_0, 32), Arguments.of(GgmlType.Q4_0, GgmlType.Q4_0, 8));
+    }
+
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0"})
-    void fusedSlicesEqualSeparateProducts(GgmlType type) {
+    @MethodSource("fusedPairs")
+    void fusedSlicesEqualSeparateProducts(GgmlType typeA, GgmlType typeB, int skip) {
         Random rnd = new Random(7);
-        int cols = 256;
-        int tokens = 5;
-        Tensor a = random(type, 40, cols, rnd);
-        Tensor b = random(GgmlType.Q4_0, 24, cols, rnd);
-        float[] x = floats(tokens * cols, rnd);
-        try (ComputePool pool = new ComputePool(2)) {
-            float[] outA = new float[tokens * 40];
-            float[] outB = new float[tokens * 24];
-            // a's rows 8..39 only, into columns 8.. of outA, as a fused qkv slice does
-            Matmul.apply(pool, x, tokens, new Matmul.Slice(a, 8, 32, outA, 8, 40), Matmul.Slice.of(b, outB));
-            float[] refA = new float[tokens * 40];
-            float[] refB = new float[tokens * 24];
-            Matmul.apply(pool, a, x, tokens, refA);
-            Matmul.apply(pool, b, x, tokens, refB);
-            for (int t = 0; t < tokens; t++) {
-                for (int r = 0; r < 40; r++) {
-                    assertThat(outA[t * 40 + r]).isEqualTo(r < 8 ? 0f : refA[t * 40 + r]);
+        int cols = 512;
+        int rowsA = skip + 64;
+        for (int tokens : new int[] {1, 5}) {
+            Tensor a = random(typeA, rowsA, cols, rnd);
+            Tensor b = random(typeB, 96, cols, rnd);
+            float[] x = floats(tokens * cols, rnd);
+            try (ComputePool pool = new ComputePool(2)) {
+                float[] outA = new float[tokens * rowsA];
+                float[] outB = new float[tokens * 96];
+                // a's rows skip.. only, into columns skip.. of outA, as a fused qkv slice does
+                Matmul.apply(pool, x, tokens, new Matmul.Slice(a, skip, 64, outA, skip, rowsA), Matmul.Slice.of(b, outB));
+                float[] refA = new float[tokens * rowsA];
+                float[] refB = new float[tokens * 96];
+                Matmul.apply(pool, a, x, tokens, refA);
+                Matmul.apply(pool, b, x, tokens, refB);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < rowsA; r++) {
+                        assertThat(outA[t * rowsA + r]).as("%d tokens: a's row %d, token %d", tokens, r, t)
+                                .isEqualTo(r < skip ? 0f : refA[t * rowsA + r]);
+                    }
                 }
+                assertThat(outB).as("%d tokens", tokens).containsExactly(refB);
             }
-            assertThat(outB).containsExactly(refB);
         }
     }
 }
