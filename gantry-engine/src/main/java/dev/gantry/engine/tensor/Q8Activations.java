@@ -1,5 +1,9 @@
 package dev.gantry.engine.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
 /**
  * Activations quantized to 8 bits on one of ggml's grids, for the {@link Q8Products} formats, which sum integer
  * products with them as llama.cpp's CPU kernels do ({@code vec_dot_type} in ggml-cpu.c: Q8_0 for Q4_0, Q8_K for the
@@ -15,6 +19,7 @@ public record Q8Activations(short[] quants, float[] scales, float[] sums, int co
 
     /** Values that share a scale and a sum. */
     public static final int BLOCK = 32;
+    private static final float ROUNDING = 0x1.8p23f;
 
     /** The grids. */
     public enum Grid {
@@ -67,35 +72,49 @@ public record Q8Activations(short[] quants, float[] scales, float[] sums, int co
 
     /** One block of 32 from {@code x[from..]} into {@code quants[to..]}; returns its scale. */
     private static float q8_0(float[] x, int from, short[] quants, int to) {
-        float amax = 0;
-        for (int i = 0; i < 32; i++) {
-            amax = Math.max(amax, Math.abs(x[from + i]));
+        FloatVector amax = FloatVector.zero(Simd.F);
+        for (int i = 0; i < 32; i += Simd.LANES) {
+            amax = amax.max(FloatVector.fromArray(Simd.F, x, from + i).abs());
         }
-        float id = amax != 0 ? 127.0f / amax : 0.0f;
-        for (int i = 0; i < 32; i++) {
-            quants[to + i] = (short) Math.rint(x[from + i] * id);
-        }
-        return Float.float16ToFloat(Float.floatToFloat16(amax / 127.0f));
+        float max = amax.reduceLanes(VectorOperators.MAX);
+        round(x, from, 32, max != 0 ? 127.0f / max : 0.0f, quants, to);
+        return Float.float16ToFloat(Float.floatToFloat16(max / 127.0f));
     }
 
     /** One block of 256 from {@code x[from..]} into {@code quants[to..]}; returns its scale (0 for a block of zeros). */
     private static float q8_K(float[] x, int from, short[] quants, int to) {
-        float amax = 0;
-        float max = 0;
-        for (int i = 0; i < 256; i++) {
-            float ax = Math.abs(x[from + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[from + i];
-            }
+        FloatVector amax = FloatVector.zero(Simd.F);
+        for (int i = 0; i < 256; i += Simd.LANES) {
+            amax = amax.max(FloatVector.fromArray(Simd.F, x, from + i).abs());
         }
-        if (amax == 0) {
+        float largest = amax.reduceLanes(VectorOperators.MAX);
+        if (largest == 0) {
             return 0;
         }
-        float iscale = -127.0f / max;
-        for (int i = 0; i < 256; i++) {
-            quants[to + i] = (short) Math.min(127, (int) Math.rint(iscale * x[from + i]));
+        // the signed value: the first of largest magnitude, as the reference's strict comparison keeps
+        float max = 0;
+        for (int i = 0; i < 256; i += Simd.LANES) {
+            FloatVector v = FloatVector.fromArray(Simd.F, x, from + i);
+            int lane = v.abs().eq(largest).firstTrue();
+            if (lane < Simd.LANES) {
+                max = v.lane(lane);
+                break;
+            }
         }
+        float iscale = -127.0f / max;
+        round(x, from, 256, iscale, quants, to);
         return 1 / iscale;
+    }
+
+    /**
+     * {@code quants[to + i] = min(127, rint(x[from + i] * scale))} for {@code i < n}: the products rounded to the
+     * nearest integer, ties to even, by adding and subtracting 1.5 * 2^23 (exact for magnitudes below 2^22; these
+     * stay within 128).
+     */
+    private static void round(float[] x, int from, int n, float scale, short[] quants, int to) {
+        for (int i = 0; i < n; i += Simd.LANES) {
+            FloatVector q = FloatVector.fromArray(Simd.F, x, from + i).mul(scale).add(ROUNDING).sub(ROUNDING).min(127f);
+            ((ShortVector) q.convertShape(VectorOperators.F2S, Simd.S, 0)).intoArray(quants, to + i);
+        }
     }
 }

@@ -63,4 +63,52 @@ class Q8ActivationsTest {
     void q8_0HasNoSums() {
         assertThat(Q8Activations.of(Q8Activations.Grid.Q8_0, new float[64], 64, 1).sums()).isNull();
     }
+
+    /** ggml's reference quantizers, a value at a time. */
+    private static short[] reference(Q8Activations.Grid grid, float[] x, float[] scales) {
+        short[] q = new short[x.length];
+        for (int b = 0; b < x.length / grid.block; b++) {
+            int from = b * grid.block;
+            float amax = 0;
+            float max = 0;
+            for (int i = from; i < from + grid.block; i++) {
+                if (Math.abs(x[i]) > amax) {
+                    amax = Math.abs(x[i]);
+                    max = x[i];
+                }
+            }
+            float scale = grid == Q8Activations.Grid.Q8_0 ? (amax != 0 ? 127f / amax : 0) : (amax != 0 ? -127f / max : 0);
+            for (int i = from; i < from + grid.block; i++) {
+                q[i] = (short) Math.min(127, (int) Math.rint(x[i] * scale));
+            }
+            float d = grid == Q8Activations.Grid.Q8_0 ? Float.float16ToFloat(Float.floatToFloat16(amax / 127f))
+                    : (amax != 0 ? 1 / scale : 0);
+            java.util.Arrays.fill(scales, from / 32, (from + grid.block) / 32, d);
+        }
+        return q;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Q8Activations.Grid.class)
+    void vectorQuantizationIsTheReferenceValueForValue(Q8Activations.Grid grid) {
+        java.util.Random rnd = new java.util.Random(grid.ordinal());
+        int cols = 1024;
+        float[] x = new float[3 * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian() * (i % 97 == 0 ? 8 : 1);
+        }
+        // a block of zeros, halves that round to ties, and the largest magnitude twice with both signs
+        java.util.Arrays.fill(x, 256, 512, 0f);
+        for (int i = 512; i < 768; i++) {
+            x[i] = (i % 9 - 4) * 0.5f;
+        }
+        x[800] = -50f;
+        x[900] = 50f;
+        x[1100] = 50f;
+        x[1200] = -50f;
+        Q8Activations q = Q8Activations.of(grid, x, cols, 3);
+        float[] scales = new float[x.length / 32];
+        assertThat(q.quants()).containsExactly(reference(grid, x, scales));
+        assertThat(q.scales()).containsExactly(scales);
+    }
 }
