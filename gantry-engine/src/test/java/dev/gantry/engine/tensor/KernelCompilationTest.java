@@ -77,7 +77,7 @@ class KernelCompilationTest {
             String c2 = "4       " + WeightFormat.of(type).getClass().getName() + "::dot";
             assertThat(output).as("C2 compiled a dot kernel of %s, so its inlining was checked", type).contains(c2);
         }
-        for (Class<?> repacked : List.of(Q4_0Interleaved.class, Q4_KInterleaved.class, Q6_KInterleaved.class,
+        for (Class<?> repacked : List.of(Int4Products.class, Q4_KInterleaved.class, Q6_KInterleaved.class,
                 Q8_0Lanes.class, Q5_KLanes.class)) {
             assertThat(output).as("C2 compiled %s.dot", repacked.getSimpleName()).contains("4       " + repacked.getName() + "::dot ");
         }

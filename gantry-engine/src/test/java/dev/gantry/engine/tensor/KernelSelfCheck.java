@@ -103,7 +103,8 @@ final class KernelSelfCheck {
                 grid[i] = q.quants()[i] * q.scales()[i / Q8Activations.BLOCK];
             }
             float[] out = new float[tokens * rows];
-            for (int pass = 0; pass < 100; pass++) {
+            // enough calls for a standard C2 compile of each kernel, not only on-stack replacement: a call is 32 rows
+            for (int pass = 0; pass < 2000 / tokens; pass++) {
                 f.multiply(t.data(), 0, rows, q, out, 0, rows);
             }
             for (int tok = 0; tok < tokens; tok++) {
