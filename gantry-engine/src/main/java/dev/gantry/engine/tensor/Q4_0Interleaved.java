@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * scales {@code d} as floats, in row order. A row is {@link #rowBytes} bytes of its group, and row {@code r} still
  * begins, as a row's data, at byte {@code r * rowBytes(n)} of the group's rows: the scalar methods find it from there.
  */
-public final class Q4_0Interleaved implements Q8Products {
+public final class Q4_0Interleaved extends InterleavedFormat {
 
     private static final int ROWS = ShortLanes.ROWS;
     private static final int LANES = Simd.LANES;
@@ -27,6 +27,7 @@ public final class Q4_0Interleaved implements Q8Products {
     static final Q4_0Interleaved INSTANCE = new Q4_0Interleaved();
 
     private Q4_0Interleaved() {
+        super(GgmlType.Q4_0, Q8Activations.Grid.Q8_0, BLOCK, BLOCK_BYTES);
     }
 
     /** Whether rows of {@code cols} weights fill whole blocks (any Q4_0 row does). */
@@ -60,32 +61,12 @@ public final class Q4_0Interleaved implements Q8Products {
         return new Tensor(t.name(), GgmlType.Q4_0, t.shape(), packed, INSTANCE);
     }
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q4_0;
-    }
-
-    @Override
-    public long rowBytes(int n) {
-        return (long) (n / BLOCK) * BLOCK_BYTES / ROWS;
-    }
-
-    @Override
-    public Q8Activations.Grid activations() {
-        return Q8Activations.Grid.Q8_0;
-    }
-
-    @Override
-    public int rowGroup() {
-        return ROWS;
-    }
-
     /** Scalar reference: weight {@code j} of block {@code b} of the row at {@code offset} is {@code (q - 8) * d}. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         for (int w = 0; w < n; w++) {
-            dst[dstOffset + w] = row.quant(data, w) * row.scale(data, w / BLOCK);
+            dst[dstOffset + w] = row.nibble(data, w) * row.factor(data, w / BLOCK, ShortLanes.QUANT_BYTES);
         }
     }
 
@@ -95,48 +76,22 @@ public final class Q4_0Interleaved implements Q8Products {
      */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         Q8Activations q = Q8Activations.of(activations(), x, xOffset, n, 1);
         float acc = 0;
         for (int b = 0; b < n / BLOCK; b++) {
             int sum = 0;
             for (int j = b * BLOCK; j < (b + 1) * BLOCK; j++) {
-                sum += row.quant(data, j) * q.quants()[j];
+                sum += row.nibble(data, j) * q.quants()[j];
             }
-            acc = Math.fma(sum, row.scale(data, b) * q.scales()[b], acc);
+            acc = Math.fma(sum, row.factor(data, b, ShortLanes.QUANT_BYTES) * q.scales()[b], acc);
         }
         return acc;
     }
 
-    /** Where one row lies: its group's first byte and its row in the group. */
-    private record Row(long group, int row) {
-
-        static Row at(long offset, int n) {
-            long rowBytes = INSTANCE.rowBytes(n);
-            long row = offset / rowBytes;
-            return new Row((row / ROWS) * ROWS * rowBytes, (int) (row % ROWS));
-        }
-
-        /** Weight {@code w}'s quant less 8. */
-        int quant(MemorySegment data, int w) {
-            return ShortLanes.quant(data, group + (long) (w / BLOCK) * BLOCK_BYTES, ShortLanes.lane(row), w % BLOCK);
-        }
-
-        float scale(MemorySegment data, int block) {
-            return data.get(Simd.LE_FLOAT, group + (long) block * BLOCK_BYTES + ShortLanes.QUANT_BYTES + 4L * row);
-        }
-    }
-
-    @Override
-    public void multiply(MemorySegment data, int rowStart, int rowCount, Q8Activations x, float[] out,
-                         int outOffset, int outStride) {
-        ShortLanes.multiply(Q4_0Interleaved::group, rowBytes(x.cols()) * ROWS, data, rowStart, rowCount, x, out,
-                outOffset, outStride);
-    }
-
     /** One group of rows for every token. */
-    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride,
-                              short[] sums) {
+    @Override
+    void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride, short[] sums) {
         Int4Products.group(data, group, BLOCK_BYTES, x, out, o, outStride, sums);
     }
 }

@@ -20,7 +20,7 @@ import jdk.incubator.vector.ShortVector;
  * then their {@code dm}, as floats in row order: {@code 6} bits a weight where the file has 4.5, the price of
  * factors that need no unpacking in the loop.
  */
-public final class Q4_KInterleaved implements Q8Products {
+public final class Q4_KInterleaved extends InterleavedFormat {
 
     private static final int ROWS = ShortLanes.ROWS;
     private static final int LANES = Simd.LANES;
@@ -32,6 +32,7 @@ public final class Q4_KInterleaved implements Q8Products {
     static final Q4_KInterleaved INSTANCE = new Q4_KInterleaved();
 
     private Q4_KInterleaved() {
+        super(GgmlType.Q4_K, Q8Activations.Grid.Q8_K, BLOCK, BLOCK_BYTES);
     }
 
     /** {@code t} (Q4_K) repacked into memory of {@code arena}, a last group its rows do not fill padded with zeros. */
@@ -63,46 +64,26 @@ public final class Q4_KInterleaved implements Q8Products {
         return new Tensor(t.name(), GgmlType.Q4_K, t.shape(), packed, INSTANCE);
     }
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q4_K;
-    }
-
-    @Override
-    public long rowBytes(int n) {
-        return (long) (n / BLOCK) * BLOCK_BYTES / ROWS;
-    }
-
-    @Override
-    public Q8Activations.Grid activations() {
-        return Q8Activations.Grid.Q8_K;
-    }
-
-    @Override
-    public int rowGroup() {
-        return ROWS;
-    }
-
     /** Scalar reference: weight {@code j} of sub-block {@code s} is {@code ds * q - dm}, as {@link Q4_K#dequantize}. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         for (int w = 0; w < n; w++) {
             int b = w / BLOCK;
-            dst[dstOffset + w] = row.factor(data, b, SCALES) * (row.quant(data, w) + 8) - row.factor(data, b, MINS);
+            dst[dstOffset + w] = row.factor(data, b, SCALES) * (row.nibble(data, w) + 8) - row.factor(data, b, MINS);
         }
     }
 
     /** Scalar, and bit-identical to {@link #multiply}: the kernels' operations in their order, a lane at a time. */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         Q8Activations q = Q8Activations.of(activations(), x, xOffset, n, 1);
         float acc = 0;
         for (int b = 0; b < n / BLOCK; b++) {
             int sum = 0;
             for (int j = b * BLOCK; j < (b + 1) * BLOCK; j++) {
-                sum += row.quant(data, j) * q.quants()[j];
+                sum += row.nibble(data, j) * q.quants()[j];
             }
             float dx = q.scales()[b];
             float bsum = q.sums()[b];
@@ -112,36 +93,9 @@ public final class Q4_KInterleaved implements Q8Products {
         return acc;
     }
 
-    /** Where one row lies: its group's first byte and its row in the group. */
-    private record Row(long group, int row) {
-
-        static Row at(long offset, int n) {
-            long rowBytes = INSTANCE.rowBytes(n);
-            long row = offset / rowBytes;
-            return new Row((row / ROWS) * ROWS * rowBytes, (int) (row % ROWS));
-        }
-
-        /** Weight {@code w}'s quant less 8. */
-        int quant(MemorySegment data, int w) {
-            return ShortLanes.quant(data, group + (long) (w / BLOCK) * BLOCK_BYTES, ShortLanes.lane(row), w % BLOCK);
-        }
-
-        /** Sub-block {@code b}'s {@code ds} ({@code at} {@link #SCALES}) or {@code dm} ({@link #MINS}). */
-        float factor(MemorySegment data, int b, int at) {
-            return data.get(Simd.LE_FLOAT, group + (long) b * BLOCK_BYTES + at + 4L * row);
-        }
-    }
-
-    @Override
-    public void multiply(MemorySegment data, int rowStart, int rowCount, Q8Activations x, float[] out,
-                         int outOffset, int outStride) {
-        ShortLanes.multiply(Q4_KInterleaved::group, rowBytes(x.cols()) * ROWS, data, rowStart, rowCount, x, out,
-                outOffset, outStride);
-    }
-
     /** One group of rows for every token, four tokens at a time, then one. */
-    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride,
-                              short[] sums) {
+    @Override
+    void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride, short[] sums) {
         int n = x.cols();
         int blocks = n / BLOCK;
         int t = 0;

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorOperators;
  * {@code g} holding columns {@code 2g} (low byte) and {@code 2g + 1} (high byte), then the rows' {@code d * scale}
  * as floats in row order: 10 bits a weight where the file has 6.56, the price of quants a shift away.
  */
-public final class Q6_KInterleaved implements Q8Products {
+public final class Q6_KInterleaved extends InterleavedFormat {
 
     private static final int ROWS = ShortLanes.ROWS;
     private static final int LANES = Simd.LANES;
@@ -33,6 +33,7 @@ public final class Q6_KInterleaved implements Q8Products {
     static final Q6_KInterleaved INSTANCE = new Q6_KInterleaved();
 
     private Q6_KInterleaved() {
+        super(GgmlType.Q6_K, Q8Activations.Grid.Q8_K, SUB_BLOCK, SUB_BYTES);
     }
 
     /** {@code t} (Q6_K) repacked into memory of {@code arena}, a last group its rows do not fill padded with zeros. */
@@ -53,7 +54,7 @@ public final class Q6_KInterleaved implements Q8Products {
                     packed.set(Simd.LE_FLOAT, to + SCALES + 4L * (r % ROWS), scale);
                     for (int g = 0; g < 8; g++) {
                         int w = SUB_BLOCK * s + 2 * g;
-                        int pair = (quant(data, from, w) & 0xFF) | quant(data, from, w + 1) << 8;
+                        int pair = (fileQuant(data, from, w) & 0xFF) | fileQuant(data, from, w + 1) << 8;
                         packed.set(Simd.LE_SHORT, to + 2L * ROWS * g + 2L * lane, (short) pair);
                     }
                 }
@@ -63,7 +64,7 @@ public final class Q6_KInterleaved implements Q8Products {
     }
 
     /** Weight {@code w} (0..255) of the Q6_K block at {@code block}: its quant less 32, as {@link Q6_K}'s layout reads. */
-    private static int quant(MemorySegment data, long block, int w) {
+    private static int fileQuant(MemorySegment data, long block, int w) {
         int h = w / 128;
         int l = w % 32;
         int quarter = w % 128 / 32;
@@ -73,83 +74,40 @@ public final class Q6_KInterleaved implements Q8Products {
         return (nibble | ((high >> (2 * quarter)) & 3) << 4) - 32;
     }
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q6_K;
-    }
-
-    @Override
-    public long rowBytes(int n) {
-        return (long) (n / SUB_BLOCK) * SUB_BYTES / ROWS;
-    }
-
-    @Override
-    public Q8Activations.Grid activations() {
-        return Q8Activations.Grid.Q8_K;
-    }
-
-    @Override
-    public int rowGroup() {
-        return ROWS;
-    }
-
     /** Scalar reference: weight {@code j} of sub-block {@code s} is {@code (d * scale) * (q - 32)}, as {@link Q6_K#dequantize}. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         for (int w = 0; w < n; w++) {
-            dst[dstOffset + w] = row.scale(data, w / SUB_BLOCK) * row.quant(data, w);
+            dst[dstOffset + w] = row.factor(data, w / SUB_BLOCK, SCALES) * quant(data, row, w);
         }
     }
 
     /** Scalar, and bit-identical to {@link #multiply}: per half sub-block the exact integer sum, then one multiply-add. */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
-        Row row = Row.at(offset, n);
+        ShortLanes.Row row = row(offset, n);
         Q8Activations q = Q8Activations.of(activations(), x, xOffset, n, 1);
         float acc = 0;
         for (int h = 0; h < 2 * n / SUB_BLOCK; h++) {
             int sum = 0;
             for (int j = h * SUB_BLOCK / 2; j < (h + 1) * SUB_BLOCK / 2; j++) {
-                sum += row.quant(data, j) * q.quants()[j];
+                sum += quant(data, row, j) * q.quants()[j];
             }
-            acc = Math.fma(sum, row.scale(data, h / 2) * q.scales()[h / 4], acc);
+            acc = Math.fma(sum, row.factor(data, h / 2, SCALES) * q.scales()[h / 4], acc);
         }
         return acc;
     }
 
-    /** Where one row lies: its group's first byte and its row in the group. */
-    private record Row(long group, int row) {
-
-        static Row at(long offset, int n) {
-            long rowBytes = INSTANCE.rowBytes(n);
-            long row = offset / rowBytes;
-            return new Row((row / ROWS) * ROWS * rowBytes, (int) (row % ROWS));
-        }
-
-        /** Weight {@code w}'s quant less 32. */
-        int quant(MemorySegment data, int w) {
-            long block = group + (long) (w / SUB_BLOCK) * SUB_BYTES;
-            int c = w % SUB_BLOCK;
-            short pair = data.get(Simd.LE_SHORT, block + 2L * ROWS * (c / 2) + 2L * ShortLanes.lane(row));
-            return c % 2 == 0 ? (byte) pair : pair >> 8;
-        }
-
-        float scale(MemorySegment data, int s) {
-            return data.get(Simd.LE_FLOAT, group + (long) s * SUB_BYTES + SCALES + 4L * row);
-        }
-    }
-
-    @Override
-    public void multiply(MemorySegment data, int rowStart, int rowCount, Q8Activations x, float[] out,
-                         int outOffset, int outStride) {
-        ShortLanes.multiply(Q6_KInterleaved::group, rowBytes(x.cols()) * ROWS, data, rowStart, rowCount, x, out,
-                outOffset, outStride);
+    /** Column {@code w}'s quant less 32 in the row. */
+    private static int quant(MemorySegment data, ShortLanes.Row row, int w) {
+        short pair = row.pair(data, w);
+        return w % 2 == 0 ? (byte) pair : pair >> 8;
     }
 
     /** One group of rows for every token, four tokens at a time, then one. */
-    private static void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride,
-                              short[] sums) {
+    @Override
+    void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride, short[] sums) {
         int n = x.cols();
         int t = 0;
         for (; t + 4 <= x.tokens(); t += 4) {

@@ -60,10 +60,38 @@ final class ShortLanes {
         return (short) (quants ^ 0x8888);
     }
 
-    /** Column {@code 4g + w} (0..31) of the block at byte {@code block} for the row in lane {@code lane}: its quant less 8. */
-    static int quant(MemorySegment data, long block, int lane, int w) {
-        short word = data.get(Simd.LE_SHORT, block + 2L * ROWS * (w / 4) + 2L * lane);
-        return ((word >>> (4 * (w % 4))) & 0xF ^ 8) - 8;
+    /**
+     * Where one row lies, for the scalar methods, which find it from the byte at which a row's data would begin
+     * ({@code row * rowBytes}): its group's first byte, its row in the group, and the group's blocks of
+     * {@code columns} columns, {@code blockBytes} each.
+     */
+    record Row(long group, int row, int columns, int blockBytes) {
+
+        static Row at(long offset, long rowBytes, int columns, int blockBytes) {
+            long r = offset / rowBytes;
+            return new Row((r / ROWS) * ROWS * rowBytes, (int) (r % ROWS), columns, blockBytes);
+        }
+
+        /** The first byte of block {@code b}. */
+        long block(int b) {
+            return group + (long) b * blockBytes;
+        }
+
+        /** The 4-bit layout's quant less 8 of column {@code w} of the row. */
+        int nibble(MemorySegment data, int w) {
+            short word = data.get(Simd.LE_SHORT, block(w / columns) + 2L * ROWS * (w % columns / 4) + 2L * lane(row));
+            return ((word >>> (4 * (w % 4))) & 0xF ^ 8) - 8;
+        }
+
+        /** The short of this row that holds columns {@code 2c} and {@code 2c + 1} of block {@code w / columns}. */
+        short pair(MemorySegment data, int w) {
+            return data.get(Simd.LE_SHORT, block(w / columns) + 2L * ROWS * (w % columns / 2) + 2L * lane(row));
+        }
+
+        /** The row's float factor at byte {@code at} of block {@code b}'s factors (after its quants). */
+        float factor(MemorySegment data, int b, int at) {
+            return data.get(Simd.LE_FLOAT, block(b) + at + 4L * row);
+        }
     }
 
     /** Vector {@code g} of the block at byte {@code block}. */
