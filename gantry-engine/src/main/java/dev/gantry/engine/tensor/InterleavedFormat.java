@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * driver of their products over groups of rows, and where their scalar methods find a row. Each format adds its
  * repacking, its scalar reference and {@code dot}, and its kernels for one group of rows.
  */
-abstract sealed class InterleavedFormat implements Q8Products permits Q4_0Interleaved, Q4_KInterleaved, Q6_KInterleaved {
+abstract sealed class InterleavedFormat implements Q8Products
+        permits Q4_0Interleaved, Q4_KInterleaved, Q6_KInterleaved {
 
     private final GgmlType type;
     private final Q8Activations.Grid grid;

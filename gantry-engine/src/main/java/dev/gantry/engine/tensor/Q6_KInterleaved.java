@@ -63,7 +63,7 @@ public final class Q6_KInterleaved extends InterleavedFormat {
         return new Tensor(t.name(), GgmlType.Q6_K, t.shape(), packed, INSTANCE);
     }
 
-    /** Weight {@code w} (0..255) of the Q6_K block at {@code block}: its quant less 32, as {@link Q6_K}'s layout reads. */
+    /** Weight {@code w} (0..255) of the Q6_K block at {@code block}: its quant less 32, as {@link Q6_K} reads it. */
     private static int fileQuant(MemorySegment data, long block, int w) {
         int h = w / 128;
         int l = w % 32;
@@ -74,7 +74,7 @@ public final class Q6_KInterleaved extends InterleavedFormat {
         return (nibble | ((high >> (2 * quarter)) & 3) << 4) - 32;
     }
 
-    /** Scalar reference: weight {@code j} of sub-block {@code s} is {@code (d * scale) * (q - 32)}, as {@link Q6_K#dequantize}. */
+    /** Scalar reference: a weight of sub-block {@code s} is {@code (d * scale) * (q - 32)}, as {@link Q6_K#dequantize}. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
         ShortLanes.Row row = row(offset, n);
@@ -83,7 +83,7 @@ public final class Q6_KInterleaved extends InterleavedFormat {
         }
     }
 
-    /** Scalar, and bit-identical to {@link #multiply}: per half sub-block the exact integer sum, then one multiply-add. */
+    /** Scalar, and bit-identical to {@link #multiply}: per half sub-block the exact integer sum, then a multiply-add. */
     @Override
     public float dot(MemorySegment data, long offset, float[] x, int xOffset, int n) {
         ShortLanes.Row row = row(offset, n);

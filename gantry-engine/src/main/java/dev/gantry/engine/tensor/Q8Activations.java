@@ -47,7 +47,8 @@ public record Q8Activations(short[] quants, float[] scales, float[] sums, int co
     /** {@code tokens} rows of {@code cols} values of {@code x}, the first at {@code offset}, each {@code cols} after it. */
     static Q8Activations of(Grid grid, float[] x, int offset, int cols, int tokens) {
         if (cols % grid.block != 0) {
-            throw new IllegalArgumentException(grid + " activations need a multiple of " + grid.block + " values, got " + cols);
+            throw new IllegalArgumentException(
+                    grid + " activations need a multiple of " + grid.block + " values, got " + cols);
         }
         int n = cols * tokens;
         short[] quants = new short[n];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +74,7 @@ class Q4_0InterleavedTest {
         Tensor file = new Tensor("w", GgmlType.Q4_0, new long[] {n, ROWS}, data);
         Tensor packed = Repacking.forKernels(file, Arena.ofAuto());
         float[] x = new float[n];
-        java.util.Arrays.fill(x, -1f);
+        Arrays.fill(x, -1f);
         Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_0, x, n, 1);
         float[] out = new float[ROWS];
         Q4_0Interleaved.INSTANCE.multiply(packed.data(), 0, ROWS, q, out, 0, ROWS);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Q6_K rows interleaved for integer products: the sums that could overflow 16 bits do not. */
@@ -27,7 +28,7 @@ class Q6_KInterleavedTest {
         }
         Tensor packed = Repacking.forKernels(new Tensor("w", GgmlType.Q6_K, new long[] {n, ROWS}, data), Arena.ofAuto());
         float[] x = new float[n];
-        java.util.Arrays.fill(x, -1f);
+        Arrays.fill(x, -1f);
         Q8Activations q = Q8Activations.of(Q8Activations.Grid.Q8_K, x, n, 1);
         float[] out = new float[ROWS];
         Q6_KInterleaved.INSTANCE.multiply(packed.data(), 0, ROWS, q, out, 0, ROWS);

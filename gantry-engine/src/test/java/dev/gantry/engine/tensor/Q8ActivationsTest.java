@@ -3,9 +3,16 @@ package dev.gantry.engine.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Activations quantize as ggml's {@code quantize_row_q8_0_ref} (per 32 values) and {@code quantize_row_q8_K_ref} (per 256). */
+/**
+ * Activations quantize as ggml's {@code quantize_row_q8_0_ref} (per 32 values) and {@code quantize_row_q8_K_ref}
+ * (per 256).
+ */
 class Q8ActivationsTest {
 
     @Test
@@ -83,22 +90,22 @@ class Q8ActivationsTest {
             }
             float d = grid == Q8Activations.Grid.Q8_0 ? Float.float16ToFloat(Float.floatToFloat16(amax / 127f))
                     : (amax != 0 ? 1 / scale : 0);
-            java.util.Arrays.fill(scales, from / 32, (from + grid.block) / 32, d);
+            Arrays.fill(scales, from / 32, (from + grid.block) / 32, d);
         }
         return q;
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Q8Activations.Grid.class)
+    @ParameterizedTest
+    @EnumSource(Q8Activations.Grid.class)
     void vectorQuantizationIsTheReferenceValueForValue(Q8Activations.Grid grid) {
-        java.util.Random rnd = new java.util.Random(grid.ordinal());
+        Random rnd = new Random(grid.ordinal());
         int cols = 1024;
         float[] x = new float[3 * cols];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian() * (i % 97 == 0 ? 8 : 1);
         }
         // a block of zeros, halves that round to ties, and the largest magnitude twice with both signs
-        java.util.Arrays.fill(x, 256, 512, 0f);
+        Arrays.fill(x, 256, 512, 0f);
         for (int i = 512; i < 768; i++) {
             x[i] = (i % 9 - 4) * 0.5f;
         }
