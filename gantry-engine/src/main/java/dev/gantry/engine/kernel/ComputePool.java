@@ -1,7 +1,7 @@
 package dev.gantry.engine.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -29,15 +29,22 @@ public final class ComputePool implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
-    /** The task's generation in the high 32 bits, the next unclaimed chunk in the low 32. */
-    private final AtomicLong claims = new AtomicLong();
-    private final AtomicInteger finished = new AtomicInteger();
     private volatile long generation;
-    private volatile RangeTask task;
-    private volatile int size;
-    private volatile int chunks;
+    /** The task of the current generation, or null between tasks. */
+    private volatile Job job;
     private volatile boolean closed;
-    private volatile Throwable failure;
+
+    /**
+     * One call's task and its counters, together: a worker that read a job late (its task done, a new one begun)
+     * can only claim from that job's own counter, find no chunk left, and never count toward the new task.
+     */
+    private record Job(RangeTask task, int size, int count, AtomicInteger next, AtomicInteger finished,
+                       AtomicReference<Throwable> failure) {
+
+        Job(RangeTask task, int size, int count) {
+            this(task, size, count, new AtomicInteger(), new AtomicInteger(), new AtomicReference<>());
+        }
+    }
 
     public ComputePool(int threads) {
         if (threads < 1) {
@@ -80,29 +87,23 @@ public final class ComputePool implements AutoCloseable {
             task.run(0, n);
             return;
         }
-        int count = Math.min(n, threads * CHUNKS_PER_THREAD);
-        long gen = generation + 1;
-        this.task = task;
-        this.size = n;
-        this.chunks = count;
-        this.failure = null;
-        finished.set(0);
-        claims.set(gen << 32);
-        generation = gen;
+        Job j = new Job(task, n, Math.min(n, threads * CHUNKS_PER_THREAD));
+        job = j;
+        generation = generation + 1;
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
-        claimChunks(gen, task, n, count);
+        claimChunks(j);
         int spins = 0;
-        while (finished.get() != count) {
+        while (j.finished().get() != j.count()) {
             if (++spins > SPINS) {
                 Thread.yield();
             } else {
                 Thread.onSpinWait();
             }
         }
-        this.task = null;
-        Throwable t = failure;
+        job = null;
+        Throwable t = j.failure().get();
         if (t != null) {
             if (t instanceof RuntimeException re) {
                 throw re;
@@ -114,25 +115,17 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    /** Runs chunks of generation {@code gen} until none is left (or a newer task has replaced it). */
-    private void claimChunks(long gen, RangeTask task, int n, int count) {
-        while (true) {
-            long c = claims.get();
-            int chunk = (int) c;
-            if ((c >>> 32) != gen || chunk >= count) {
-                return;
-            }
-            if (!claims.compareAndSet(c, c + 1)) {
-                continue;
-            }
+    /** Runs chunks of {@code j} until none is left. */
+    private static void claimChunks(Job j) {
+        for (int chunk = j.next().getAndIncrement(); chunk < j.count(); chunk = j.next().getAndIncrement()) {
             try {
-                int start = (int) ((long) n * chunk / count);
-                int end = (int) ((long) n * (chunk + 1) / count);
-                task.run(start, end);
+                int start = (int) ((long) j.size() * chunk / j.count());
+                int end = (int) ((long) j.size() * (chunk + 1) / j.count());
+                j.task().run(start, end);
             } catch (Throwable t) {
-                failure = t;
+                j.failure().compareAndSet(null, t);
             } finally {
-                finished.incrementAndGet();
+                j.finished().incrementAndGet();
             }
         }
     }
@@ -152,10 +145,10 @@ public final class ComputePool implements AutoCloseable {
                 return;
             }
             seen = generation;
-            RangeTask t = task;
-            if (t != null) {
-                // read after the generation: a task replaced meanwhile only makes every claim below fail
-                claimChunks(seen, t, size, chunks);
+            Job j = job;
+            if (j != null) {
+                // read after the generation: a job finished meanwhile has no chunk left to claim
+                claimChunks(j);
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ComputePoolTest {
 
@@ -38,6 +39,27 @@ class ComputePoolTest {
             int[] sum = new int[1];
             pool.run(1, (start, end) -> sum[0] = end - start);
             assertThat(sum[0]).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tasksOfChangingSizesBackToBackNeverCountAWorkersLateClaim() {
+        // a worker that reads a task late (done, the next begun) must not claim from or count toward the next; with
+        // one counter for all tasks, a late claim against the next task's chunk count hung the caller forever
+        try (ComputePool pool = new ComputePool(3)) {
+            for (int i = 0; i < 200_000; i++) {
+                int n = i % 2 == 0 ? 2 : 64;
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                pool.run(n, (start, end) -> {
+                    for (int k = start; k < end; k++) {
+                        hits.incrementAndGet(k);
+                    }
+                });
+                for (int k = 0; k < n; k++) {
+                    assertThat(hits.get(k)).as("task %d index %d", i, k).isEqualTo(1);
+                }
+            }
         }
     }
 
