@@ -1,5 +1,6 @@
 package dev.gantry.engine.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -50,6 +51,26 @@ abstract sealed class InterleavedFormat implements Q8Products
         ShortLanes.multiply(this::group, rowBytes(x.cols()) * ShortLanes.ROWS, data, rowStart, rowCount, x, out,
                 outOffset, outStride);
     }
+
+    /**
+     * {@code t} (of this format's type) repacked into memory of {@code arena}, a row at a time through
+     * {@link #packRow}: a last group that {@code t}'s rows do not fill is padded with zeros, computed with the others
+     * and dropped ({@link ShortLanes#multiply}).
+     */
+    final Tensor repack(Tensor t, Arena arena) {
+        int n = t.cols();
+        long groupBytes = rowBytes(n) * ShortLanes.ROWS;
+        MemorySegment packed = arena.allocate(groupBytes * ((t.rows() + ShortLanes.ROWS - 1) / ShortLanes.ROWS), 64);
+        for (int r = 0; r < t.rows(); r++) {
+            ShortLanes.Row row = new ShortLanes.Row(groupBytes * (r / ShortLanes.ROWS), r % ShortLanes.ROWS, columns,
+                    blockBytes);
+            packRow(t.data(), r * t.rowBytes(), n, row, packed);
+        }
+        return new Tensor(t.name(), type, t.shape(), packed, this);
+    }
+
+    /** Copies the GGUF row of {@code n} weights at byte {@code from} of {@code file} into {@code row} of {@code packed}. */
+    abstract void packRow(MemorySegment file, long from, int n, ShortLanes.Row row, MemorySegment packed);
 
     /** The row whose data would begin at byte {@code offset}, for rows of {@code n} weights. */
     final ShortLanes.Row row(long offset, int n) {

@@ -1,6 +1,5 @@
 package dev.gantry.engine.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -35,30 +34,17 @@ public final class Q4_0Interleaved extends InterleavedFormat {
         return cols % BLOCK == 0;
     }
 
-    /**
-     * {@code t} (Q4_0) repacked into memory of {@code arena}: a last group that {@code t}'s rows do not fill is
-     * padded with zeros, computed with the others and dropped ({@link ShortLanes#multiply}).
-     */
-    static Tensor repack(Tensor t, Arena arena) {
-        int n = t.cols();
-        long groupBytes = INSTANCE.rowBytes(n) * ROWS;
-        MemorySegment packed = arena.allocate(groupBytes * ((t.rows() + ROWS - 1) / ROWS), 64);
-        MemorySegment data = t.data();
-        for (int r = 0; r < t.rows(); r++) {
-            long group = groupBytes * (r / ROWS);
-            int lane = ShortLanes.lane(r % ROWS);
-            for (int b = 0; b < n / BLOCK; b++) {
-                long from = r * t.rowBytes() + (long) b * Q4_0.BYTES;
-                long to = group + (long) b * BLOCK_BYTES;
-                packed.set(Simd.LE_FLOAT, to + ShortLanes.QUANT_BYTES + 4L * (r % ROWS), Simd.f16(data, from));
-                for (int g = 0; g < ShortLanes.VECTORS; g++) {
-                    // columns 4g..4g+3: the low nibbles of bytes 4g.. for the first half, the high of 4(g-4).. after
-                    int word = data.get(Simd.LE_INT, from + 2 + 4L * (g % 4)) >>> (g < 4 ? 0 : 4);
-                    packed.set(Simd.LE_SHORT, to + 2L * ROWS * g + 2L * lane, ShortLanes.pack(word));
-                }
+    @Override
+    void packRow(MemorySegment file, long from, int n, ShortLanes.Row row, MemorySegment packed) {
+        for (int b = 0; b < n / BLOCK; b++) {
+            long block = from + (long) b * Q4_0.BYTES;
+            row.setFactor(packed, b, ShortLanes.QUANT_BYTES, Simd.f16(file, block));
+            for (int g = 0; g < ShortLanes.VECTORS; g++) {
+                // columns 4g..4g+3: the low nibbles of bytes 4g.. for the first half, the high of 4(g-4).. after
+                int word = file.get(Simd.LE_INT, block + 2 + 4L * (g % 4)) >>> (g < 4 ? 0 : 4);
+                row.setQuants(packed, b, g, ShortLanes.pack(word));
             }
         }
-        return new Tensor(t.name(), GgmlType.Q4_0, t.shape(), packed, INSTANCE);
     }
 
     /** Scalar reference: weight {@code j} of block {@code b} of the row at {@code offset} is {@code (q - 8) * d}. */

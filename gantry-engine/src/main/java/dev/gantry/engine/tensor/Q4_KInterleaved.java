@@ -1,6 +1,5 @@
 package dev.gantry.engine.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -35,33 +34,23 @@ public final class Q4_KInterleaved extends InterleavedFormat {
         super(GgmlType.Q4_K, Q8Activations.Grid.Q8_K, BLOCK, BLOCK_BYTES);
     }
 
-    /** {@code t} (Q4_K) repacked into memory of {@code arena}, a last group its rows do not fill padded with zeros. */
-    static Tensor repack(Tensor t, Arena arena) {
-        int n = t.cols();
-        long groupBytes = INSTANCE.rowBytes(n) * ROWS;
-        MemorySegment packed = arena.allocate(groupBytes * ((t.rows() + ROWS - 1) / ROWS), 64);
-        MemorySegment data = t.data();
-        for (int r = 0; r < t.rows(); r++) {
-            long group = groupBytes * (r / ROWS);
-            int lane = ShortLanes.lane(r % ROWS);
-            for (int sb = 0; sb < n / Q4_K.BLOCK; sb++) {
-                long from = r * t.rowBytes() + (long) sb * Q4_K.BYTES;
-                float d = Simd.f16(data, from);
-                float dmin = Simd.f16(data, from + 2);
-                for (int s = 0; s < 8; s++) {
-                    long to = group + (long) (8 * sb + s) * BLOCK_BYTES;
-                    packed.set(Simd.LE_FLOAT, to + SCALES + 4L * (r % ROWS), d * ScaleMinK4.scale(data, from + 4, s));
-                    packed.set(Simd.LE_FLOAT, to + MINS + 4L * (r % ROWS), dmin * ScaleMinK4.min(data, from + 4, s));
-                    // sub-block s: the low (even s) or high (odd s) nibbles of qs[32 * (s / 2) ..]
-                    long qs = from + 16 + 32L * (s / 2);
-                    for (int g = 0; g < ShortLanes.VECTORS; g++) {
-                        int word = data.get(Simd.LE_INT, qs + 4L * g) >>> (4 * (s % 2));
-                        packed.set(Simd.LE_SHORT, to + 2L * ROWS * g + 2L * lane, ShortLanes.pack(word));
-                    }
+    @Override
+    void packRow(MemorySegment file, long from, int n, ShortLanes.Row row, MemorySegment packed) {
+        for (int sb = 0; sb < n / Q4_K.BLOCK; sb++) {
+            long block = from + (long) sb * Q4_K.BYTES;
+            float d = Simd.f16(file, block);
+            float dmin = Simd.f16(file, block + 2);
+            for (int s = 0; s < 8; s++) {
+                int b = 8 * sb + s;
+                row.setFactor(packed, b, SCALES, d * ScaleMinK4.scale(file, block + 4, s));
+                row.setFactor(packed, b, MINS, dmin * ScaleMinK4.min(file, block + 4, s));
+                // sub-block s: the low (even s) or high (odd s) nibbles of qs[32 * (s / 2) ..]
+                long qs = block + 16 + 32L * (s / 2);
+                for (int g = 0; g < ShortLanes.VECTORS; g++) {
+                    row.setQuants(packed, b, g, ShortLanes.pack(file.get(Simd.LE_INT, qs + 4L * g) >>> (4 * (s % 2))));
                 }
             }
         }
-        return new Tensor(t.name(), GgmlType.Q4_K, t.shape(), packed, INSTANCE);
     }
 
     /** Scalar reference: weight {@code j} of sub-block {@code s} is {@code ds * q - dm}, as {@link Q4_K#dequantize}. */

@@ -1,6 +1,5 @@
 package dev.gantry.engine.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -36,31 +35,21 @@ public final class Q6_KInterleaved extends InterleavedFormat {
         super(GgmlType.Q6_K, Q8Activations.Grid.Q8_K, SUB_BLOCK, SUB_BYTES);
     }
 
-    /** {@code t} (Q6_K) repacked into memory of {@code arena}, a last group its rows do not fill padded with zeros. */
-    static Tensor repack(Tensor t, Arena arena) {
-        int n = t.cols();
-        long groupBytes = INSTANCE.rowBytes(n) * ROWS;
-        MemorySegment packed = arena.allocate(groupBytes * ((t.rows() + ROWS - 1) / ROWS), 64);
-        MemorySegment data = t.data();
-        for (int r = 0; r < t.rows(); r++) {
-            long group = groupBytes * (r / ROWS);
-            int lane = ShortLanes.lane(r % ROWS);
-            for (int sb = 0; sb < n / Q6_K.BLOCK; sb++) {
-                long from = r * t.rowBytes() + (long) sb * Q6_K.BYTES;
-                float d = Simd.f16(data, from + 208);
-                for (int s = 0; s < Q6_K.BLOCK / SUB_BLOCK; s++) {
-                    long to = group + (long) (16 * sb + s) * SUB_BYTES;
-                    float scale = d * data.get(ValueLayout.JAVA_BYTE, from + 192 + s);
-                    packed.set(Simd.LE_FLOAT, to + SCALES + 4L * (r % ROWS), scale);
-                    for (int g = 0; g < 8; g++) {
-                        int w = SUB_BLOCK * s + 2 * g;
-                        int pair = (fileQuant(data, from, w) & 0xFF) | fileQuant(data, from, w + 1) << 8;
-                        packed.set(Simd.LE_SHORT, to + 2L * ROWS * g + 2L * lane, (short) pair);
-                    }
+    @Override
+    void packRow(MemorySegment file, long from, int n, ShortLanes.Row row, MemorySegment packed) {
+        for (int sb = 0; sb < n / Q6_K.BLOCK; sb++) {
+            long block = from + (long) sb * Q6_K.BYTES;
+            float d = Simd.f16(file, block + 208);
+            for (int s = 0; s < Q6_K.BLOCK / SUB_BLOCK; s++) {
+                int b = 16 * sb + s;
+                row.setFactor(packed, b, SCALES, d * file.get(ValueLayout.JAVA_BYTE, block + 192 + s));
+                for (int g = 0; g < 8; g++) {
+                    int w = SUB_BLOCK * s + 2 * g;
+                    int pair = (fileQuant(file, block, w) & 0xFF) | fileQuant(file, block, w + 1) << 8;
+                    row.setQuants(packed, b, g, (short) pair);
                 }
             }
         }
-        return new Tensor(t.name(), GgmlType.Q6_K, t.shape(), packed, INSTANCE);
     }
 
     /** Weight {@code w} (0..255) of the Q6_K block at {@code block}: its quant less 32, as {@link Q6_K} reads it. */

@@ -77,20 +77,35 @@ final class ShortLanes {
             return group + (long) b * blockBytes;
         }
 
+        /** The byte of this row's short in vector {@code g} of block {@code b}. */
+        long quants(int b, int g) {
+            return block(b) + 2L * ROWS * g + 2L * lane(row);
+        }
+
         /** The 4-bit layout's quant less 8 of column {@code w} of the row. */
         int nibble(MemorySegment data, int w) {
-            short word = data.get(Simd.LE_SHORT, block(w / columns) + 2L * ROWS * (w % columns / 4) + 2L * lane(row));
+            short word = data.get(Simd.LE_SHORT, quants(w / columns, w % columns / 4));
             return ((word >>> (4 * (w % 4))) & 0xF ^ 8) - 8;
         }
 
         /** The short of this row that holds columns {@code 2c} and {@code 2c + 1} of block {@code w / columns}. */
         short pair(MemorySegment data, int w) {
-            return data.get(Simd.LE_SHORT, block(w / columns) + 2L * ROWS * (w % columns / 2) + 2L * lane(row));
+            return data.get(Simd.LE_SHORT, quants(w / columns, w % columns / 2));
+        }
+
+        /** Stores this row's short of vector {@code g} of block {@code b}: the repacking step. */
+        void setQuants(MemorySegment data, int b, int g, short quants) {
+            data.set(Simd.LE_SHORT, quants(b, g), quants);
         }
 
         /** The row's float factor at byte {@code at} of block {@code b}'s factors (after its quants). */
         float factor(MemorySegment data, int b, int at) {
             return data.get(Simd.LE_FLOAT, block(b) + at + 4L * row);
+        }
+
+        /** Stores the row's float factor at byte {@code at} of block {@code b}'s factors. */
+        void setFactor(MemorySegment data, int b, int at, float factor) {
+            data.set(Simd.LE_FLOAT, block(b) + at + 4L * row, factor);
         }
     }
 
