@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * repacking, its scalar reference and {@code dot}, and its kernels for one group of rows.
  */
 abstract sealed class InterleavedFormat implements Q8Products
-        permits Q4_0Interleaved, Q4_KInterleaved, Q6_KInterleaved {
+        permits Q4_0Interleaved, Q4_KInterleaved, Q5_KInterleaved, Q6_KInterleaved {
 
     private final GgmlType type;
     private final Q8Activations.Grid grid;

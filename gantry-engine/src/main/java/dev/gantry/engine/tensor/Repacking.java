@@ -24,7 +24,7 @@ public final class Repacking {
             case Q4_0 -> Q4_0Interleaved.fits(t.cols()) ? Q4_0Interleaved.INSTANCE.repack(t, arena) : t;
             case Q8_0 -> Q8_0Lanes.repack(t, arena);
             case Q4_K -> Q4_KInterleaved.INSTANCE.repack(t, arena);
-            case Q5_K -> Q5_KLanes.repack(t, arena);
+            case Q5_K -> Q5_KInterleaved.INSTANCE.repack(t, arena);
             case Q6_K -> Q6_KInterleaved.INSTANCE.repack(t, arena);
             default -> t;
         };

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The layout the interleaved formats ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}, {@link Q6_KInterleaved})
+ * The layout the interleaved formats ({@link Q4_0Interleaved}, {@link Q4_KInterleaved}, {@link Q5_KInterleaved},
+ * {@link Q6_KInterleaved})
  * share: rows in groups of {@link #ROWS}, one row per lane of a vector of shorts. For the 4-bit formats a block of 32
  * columns is eight such vectors, vector {@code g} holding columns {@code 4g .. 4g + 3}, each row's quant less 8
  * (-8..7) as a signed nibble at bits {@code 4k} for column {@code 4g + k} (the stored {@code q ^ 8} is {@code q - 8}
@@ -40,8 +41,8 @@ final class ShortLanes {
         void group(MemorySegment data, long group, Q8Activations x, float[] out, int o, int outStride, short[] sums);
     }
 
-    /** Shorts of a {@link GroupKernel}'s scratch: one vector per token of a four-token kernel. */
-    static final int SCRATCH = 4 * ROWS;
+    /** Shorts of a {@link GroupKernel}'s scratch: two vectors per token of a four-token kernel. */
+    static final int SCRATCH = 8 * ROWS;
 
     private ShortLanes() {
     }
@@ -144,7 +145,12 @@ final class ShortLanes {
      * kernels that must loop over the parts to stay within C2's inlining budget.
      */
     static FloatVector rows(IntVector pairs, int part) {
-        return toFloat(pairs.lanewise(VectorOperators.LSHL, 16 - 16 * part).lanewise(VectorOperators.ASHR, 16));
+        return toFloat(ints(pairs, part));
+    }
+
+    /** {@link #lowInts} for part 0 and {@link #highInts} for part 1, by shifts of a variable count, as {@link #rows}. */
+    static IntVector ints(IntVector pairs, int part) {
+        return pairs.lanewise(VectorOperators.LSHL, 16 - 16 * part).lanewise(VectorOperators.ASHR, 16);
     }
 
     static FloatVector toFloat(IntVector v) {

@@ -24,7 +24,7 @@ class InterleavedFormatsTest {
     /** Two whole groups and part of a third. */
     private static final int ROWS = 2 * ShortLanes.ROWS + 3;
 
-    private static final List<GgmlType> TYPES = List.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
+    private static final List<GgmlType> TYPES = List.of(GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     private static Tensor file(GgmlType type, int n, long seed) {
         MemorySegment data = RandomBlocks.of(type, n * ROWS, 0, new Random(seed));

@@ -58,7 +58,7 @@ final class KernelSelfCheck {
     private static int repacked(Random rnd) {
         int failures = 0;
         for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
-            int n = 32 * Math.max(NibbleLanes.UNIT, type.blockSize());
+            int n = 32 * Math.max(8 * Simd.LANES, type.blockSize());
             int rows = 32;
             long fileRowBytes = type.byteSize(n);
             MemorySegment file = Arena.ofAuto().allocate(fileRowBytes * rows);
