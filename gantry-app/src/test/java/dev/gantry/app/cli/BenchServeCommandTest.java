@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class BenchServeCommandTest {
 
-    private static final Path LLAMA_SERVER = Path.of("/work/shared/anchors/bin/llama-server");
+    private static final Path LLAMA_SERVER = Cli.shared("anchors/bin/llama-server");
 
     /** The cells of the table row whose target is {@code target}, or fails when there is none. */
     private static List<String> row(String out, String target) {
@@ -37,8 +37,11 @@ class BenchServeCommandTest {
         for (int cell = 5; cell <= 6; cell++) {
             double[] stats = Arrays.stream(row.get(cell).split("/")).mapToDouble(s -> Double.parseDouble(s.trim())).toArray();
             assertThat(stats).hasSize(3);
-            // A gap may round to 0.0 ms when two chunks arrive in one read; the mean of the gaps cannot.
-            assertThat(stats[0]).as("mean").isPositive();
+            // A first token takes a forward pass; gaps may all be 0.00 ms when a server's chunks arrive in one read.
+            if (cell == 5) {
+                assertThat(stats[0]).as("TTFT mean").isPositive();
+            }
+            assertThat(stats[0]).as("mean").isNotNegative();
             assertThat(stats[1]).as("p50").isNotNegative();
             assertThat(stats[2]).as("p99 >= p50").isGreaterThanOrEqualTo(stats[1]);
         }

@@ -24,8 +24,11 @@ public record Distribution(int count, double mean, double p50, double p99) {
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
     }
 
-    /** {@code mean / p50 / p99}, or {@code -} for an empty sample. */
+    /**
+     * {@code mean / p50 / p99} to the hundredth of a millisecond, as {@code vllm bench serve} prints them (a tiny
+     * model's gaps are tens of microseconds), or {@code -} for an empty sample.
+     */
     public String format() {
-        return count == 0 ? "-" : String.format("%.1f / %.1f / %.1f", mean, p50, p99);
+        return count == 0 ? "-" : String.format("%.2f / %.2f / %.2f", mean, p50, p99);
     }
 }

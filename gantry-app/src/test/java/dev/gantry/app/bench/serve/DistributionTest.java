@@ -15,7 +15,7 @@ class DistributionTest {
         assertThat(d.mean()).isEqualTo(2.5);
         assertThat(d.p50()).isEqualTo(2.5);
         assertThat(d.p99()).isCloseTo(3.97, within(1e-9));
-        assertThat(d.format()).isEqualTo("2.5 / 2.5 / 4.0");
+        assertThat(d.format()).isEqualTo("2.50 / 2.50 / 3.97");
     }
 
     @Test
