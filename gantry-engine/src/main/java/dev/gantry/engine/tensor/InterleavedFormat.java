@@ -60,7 +60,7 @@ abstract sealed class InterleavedFormat implements Q8Products
     final Tensor repack(Tensor t, Arena arena) {
         int n = t.cols();
         long groupBytes = rowBytes(n) * ShortLanes.ROWS;
-        MemorySegment packed = arena.allocate(groupBytes * ((t.rows() + ShortLanes.ROWS - 1) / ShortLanes.ROWS), 64);
+        MemorySegment packed = WeightMemory.allocate(arena, groupBytes * ((t.rows() + ShortLanes.ROWS - 1) / ShortLanes.ROWS));
         for (int r = 0; r < t.rows(); r++) {
             ShortLanes.Row row = new ShortLanes.Row(groupBytes * (r / ShortLanes.ROWS), r % ShortLanes.ROWS, columns,
                     blockBytes);

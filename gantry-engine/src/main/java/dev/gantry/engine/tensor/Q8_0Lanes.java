@@ -29,7 +29,7 @@ public final class Q8_0Lanes implements WeightFormat {
     static Tensor repack(Tensor t, Arena arena) {
         int n = t.cols();
         long rowBytes = INSTANCE.rowBytes(n);
-        MemorySegment packed = arena.allocate(rowBytes * t.rows(), 64);
+        MemorySegment packed = WeightMemory.allocate(arena, rowBytes * t.rows());
         for (int r = 0; r < t.rows(); r++) {
             long from = r * t.rowBytes();
             long to = r * rowBytes;
