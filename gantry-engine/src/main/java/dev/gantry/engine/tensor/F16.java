@@ -28,8 +28,8 @@ public final class F16 implements WeightFormat, Quantizer {
      */
     public static final int SEQUENTIAL_BELOW = Simd.WIDE;
 
-    private static final float TWO_POW_112 = 0x1p112f;
-    private static final short MAGNITUDE = 0x7FFF;
+    static final float TWO_POW_112 = 0x1p112f;
+    static final short MAGNITUDE = 0x7FFF;
     /** The smallest {@code half & 0x7FFF} of an inf or a NaN (exponent 31). */
     private static final short INF_MAGNITUDE = 0x7C00;
 
@@ -109,7 +109,7 @@ public final class F16 implements WeightFormat, Quantizer {
      * {@code sum} plus the products of elements {@code [from, n)}, one by one: the part of a row shorter than a
      * vector step. A method of its own, so the kernels stay within C2's inlining budget.
      */
-    private static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
+    static float tail(MemorySegment data, long offset, float[] x, int xOffset, int from, int n, float sum) {
         float s = sum;
         for (int i = from; i < n; i++) {
             s += Simd.f16(data, offset + 2L * i) * x[xOffset + i];
@@ -188,7 +188,7 @@ public final class F16 implements WeightFormat, Quantizer {
     }
 
     /** {@link Simd#LANES} halves at a byte offset, as they are stored. */
-    private static ShortVector halves(MemorySegment data, long offset) {
+    static ShortVector halves(MemorySegment data, long offset) {
         return ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -196,7 +196,7 @@ public final class F16 implements WeightFormat, Quantizer {
      * Halves as floats, for halves that are not inf or NaN: {@link #shifted} and one multiply (the arithmetic shift
      * there smears the sign over bits 28..30, which its mask clears).
      */
-    private static FloatVector finite(ShortVector halves) {
+    static FloatVector finite(ShortVector halves) {
         return ((FloatVector) shifted((IntVector) halves.castShape(Simd.I, 0)).reinterpretAsFloats()).mul(TWO_POW_112);
     }
 
@@ -206,7 +206,7 @@ public final class F16 implements WeightFormat, Quantizer {
     }
 
     /** Whether a running {@code max(half & 0x7FFF)} saw exponent 31: an inf or a NaN. */
-    private static boolean infOrNan(ShortVector seen) {
+    static boolean infOrNan(ShortVector seen) {
         return seen.reduceLanes(VectorOperators.MAX) >= INF_MAGNITUDE;
     }
 

@@ -2,6 +2,8 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -57,7 +59,12 @@ final class KernelSelfCheck {
     /** The same checks on the layouts {@link Repacking} makes, for rows quantized from Gaussian weights. */
     private static int repacked(Random rnd) {
         int failures = 0;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+        List<GgmlType> types = new ArrayList<>(List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K,
+                GgmlType.Q6_K));
+        if (F16Pairs.fits()) {
+            types.add(GgmlType.F16);
+        }
+        for (GgmlType type : types) {
             int n = 32 * Math.max(8 * Simd.LANES, type.blockSize());
             int rows = 32;
             long fileRowBytes = type.byteSize(n);

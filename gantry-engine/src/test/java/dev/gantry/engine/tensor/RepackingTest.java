@@ -1,10 +1,13 @@
 package dev.gantry.engine.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -15,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each repacked layout holds its type's numbers, and its kernels compute bit for bit what its reference does (the
- * file layout's kernels; for Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
+ * file layout's kernels, F16's for F16Pairs; for Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
  */
 class RepackingTest {
 
@@ -41,7 +44,7 @@ class RepackingTest {
         /** What every kernel of the repacked layout must give for row {@code r} and the activations at {@code xOffset}. */
         float expected(int r, float[] x, int xOffset) {
             int n = gguf.cols();
-            if (lanes.format().panelLayout() != PanelLayout.ONE_ACCUMULATOR) {
+            if (gguf.type() != GgmlType.Q8_0) {
                 return file().dot(gguf.data(), offset(gguf, r), x, xOffset, n);
             }
             // Q8_0Lanes: F16's one accumulator of 16 lanes over the dequantized weights, then its lane sum
@@ -59,6 +62,10 @@ class RepackingTest {
         List<Arguments> cases = new ArrayList<>();
         for (int blocks : new int[] {1, 2, 3, 64}) {
             cases.add(Arguments.of(GgmlType.Q8_0, blocks * 32));
+        }
+        // F16Pairs: rows shorter than a chunk, whole chunks, one of F16's steps after them, and a tail
+        for (int n : F16Pairs.fits() ? new int[] {8, 16, 32, 48, 50, 64, 100, 2048} : new int[0]) {
+            cases.add(Arguments.of(GgmlType.F16, n));
         }
         return cases.stream();
     }
@@ -130,5 +137,27 @@ class RepackingTest {
         assertThat(Repacking.forKernels(q41, Arena.ofAuto())).isSameAs(q41);
         assertThat(q41.repacked()).isFalse();
         assertThat(q41.format()).isSameAs(WeightFormat.of(GgmlType.Q4_1));
+    }
+
+    @Test
+    void f16RowsWithAnInfinityGiveTheFilesResultThroughTheFullConversion() {
+        assumeTrue(F16Pairs.fits(), "F16 keeps the file's layout at this vector width");
+        int n = 48;
+        MemorySegment data = RandomBlocks.of(GgmlType.F16, n * ROWS, 0, new Random(5));
+        short inf = Float.floatToFloat16(Float.POSITIVE_INFINITY);
+        data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * (n + 3), inf); // row 1, inside the first chunk
+        data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2L * (2 * n + 40), inf); // row 2, after the chunks at 512 bits
+        Tensor gguf = new Tensor("w", GgmlType.F16, new long[] {n, ROWS}, data);
+        Tensor pairs = Repacking.forKernels(gguf, Arena.ofAuto());
+        float[] x = new float[2 * n];
+        Arrays.fill(x, 0.25f);
+        for (int r = 0; r < ROWS; r++) {
+            float expected = gguf.format().dot(data, r * gguf.rowBytes(), x, 0, n);
+            assertThat(pairs.format().dot(pairs.data(), r * pairs.rowBytes(), x, 0, n)).as("row %d", r).isEqualTo(expected);
+            float[] out = new float[2];
+            pairs.format().dotTokens(pairs.data(), r * pairs.rowBytes(), x, 0, n, 2, n, out, 0, 1);
+            assertThat(out).as("row %d, two tokens", r).containsExactly(expected, expected);
+        }
+        assertThat(gguf.format().dot(data, gguf.rowBytes(), x, 0, n)).isEqualTo(Float.POSITIVE_INFINITY);
     }
 }

@@ -67,11 +67,11 @@ class WeightMemoryTest {
     void aMappedMatrixOfTheFilesLayoutIsCopiedIntoWeightMemoryByteForByte(@TempDir Path dir) throws IOException {
         assumeTrue(WeightMemory.available(), "no transparent huge pages for advised memory here");
         int cols = 1024;
-        int rows = 1536; // F16: 3 MiB, more than a huge page
+        int rows = 1536; // BF16: 3 MiB, more than a huge page
         byte[] bytes = new byte[cols * rows * 2];
         Random random = new Random(3);
         for (int i = 0; i < cols * rows; i++) {
-            short half = Float.floatToFloat16((float) random.nextGaussian());
+            short half = (short) (Float.floatToIntBits((float) random.nextGaussian()) >>> 16);
             bytes[2 * i] = (byte) half;
             bytes[2 * i + 1] = (byte) (half >> 8);
         }
@@ -79,10 +79,10 @@ class WeightMemoryTest {
         Files.write(file, bytes);
         try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, bytes.length, arena);
-            Tensor t = new Tensor("w", GgmlType.F16, new long[] {cols, rows}, mapped);
+            Tensor t = new Tensor("w", GgmlType.BF16, new long[] {cols, rows}, mapped);
             Tensor copy = Repacking.forKernels(t, arena);
             assertThat(copy.data().isMapped()).isFalse();
-            assertThat(copy.format().type()).isEqualTo(GgmlType.F16);
+            assertThat(copy.format().type()).isEqualTo(GgmlType.BF16);
             assertThat(copy.data().mismatch(MemorySegment.ofArray(bytes))).isEqualTo(-1);
             float[] x = new float[cols];
             Arrays.fill(x, 0.5f);
