@@ -121,13 +121,19 @@ public final class WeightPanel {
             case FOUR_ACCUMULATORS -> {
                 // results gather LANES at a time for one paired lane sum (Simd.sums)
                 int pending = 0;
+                int step = LANES >= Simd.WIDE ? 2 : 1;
                 for (int t = 0; t < tokens; t += 3) {
-                    for (int r = 0; r < rows; r++) {
-                        fourAccumulators(tile, r, t, pending);
-                        for (int k = 0; k < 3; k++) {
-                            pend(pending++, r, t + k);
+                    for (int r = 0; r < rows; r += step) {
+                        int r1 = Math.min(r + 1, rows - 1);
+                        if (step == 2) {
+                            fourAccumulatorsWide(tile, r, r1, t, pending);
+                        } else {
+                            fourAccumulators(tile, r, t, pending);
                         }
-                        if (pending + 3 > LANES) {
+                        for (int k = 0; k < 3 * step; k++) {
+                            pend(pending++, k < 3 ? r : r1, t + k % 3);
+                        }
+                        if (pending + 3 * step > LANES) {
                             finishPending(tile, pending);
                             pending = 0;
                         }
@@ -501,6 +507,99 @@ public final class WeightPanel {
         a31.intoArray(lanes, 13 * LANES);
         a32.intoArray(lanes, 14 * LANES);
         a33.intoArray(lanes, 15 * LANES);
+    }
+
+    /**
+     * Rows r0 and r1 times tokens t, t+1, t+2, as {@link #fourAccumulators}, where the 32 registers of AVX-512 hold
+     * the 24 accumulators: a token's activations loaded once serve two rows, so a multiply-add costs 0.83 loads
+     * instead of 1.33 (the activations of three tokens and two rows outgrow the first-level cache, and their loads
+     * bounded the one-row kernel). Results go to slots {@code slot..slot+2} (row r0) and {@code slot+3..slot+5}.
+     */
+    private void fourAccumulatorsWide(Tile tile, int r0, int r1, int t, int slot) {
+        float[] x = tile.x();
+        int xa = tile.xRow(t);
+        int xb = tile.xRow(t + 1);
+        int xc = tile.xRow(t + 2);
+        int w = r0 * n;
+        int u = r1 * n;
+        float[] v = values;
+        FloatVector a0 = FloatVector.zero(Simd.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector b0 = a0;
+        FloatVector b1 = a0;
+        FloatVector b2 = a0;
+        FloatVector b3 = a0;
+        FloatVector c0 = a0;
+        FloatVector c1 = a0;
+        FloatVector c2 = a0;
+        FloatVector c3 = a0;
+        FloatVector d0 = a0;
+        FloatVector d1 = a0;
+        FloatVector d2 = a0;
+        FloatVector d3 = a0;
+        FloatVector e0 = a0;
+        FloatVector e1 = a0;
+        FloatVector e2 = a0;
+        FloatVector e3 = a0;
+        FloatVector f0 = a0;
+        FloatVector f1 = a0;
+        FloatVector f2 = a0;
+        FloatVector f3 = a0;
+        for (int i = 0; i <= n - 4 * LANES; i += 4 * LANES) {
+            FloatVector xa0 = FloatVector.fromArray(Simd.F, x, xa + i);
+            FloatVector xb0 = FloatVector.fromArray(Simd.F, x, xb + i);
+            FloatVector xc0 = FloatVector.fromArray(Simd.F, x, xc + i);
+            FloatVector w0 = FloatVector.fromArray(Simd.F, v, w + i);
+            FloatVector u0 = FloatVector.fromArray(Simd.F, v, u + i);
+            a0 = w0.fma(xa0, a0);
+            b0 = w0.fma(xb0, b0);
+            c0 = w0.fma(xc0, c0);
+            d0 = u0.fma(xa0, d0);
+            e0 = u0.fma(xb0, e0);
+            f0 = u0.fma(xc0, f0);
+            xa0 = FloatVector.fromArray(Simd.F, x, xa + i + LANES);
+            xb0 = FloatVector.fromArray(Simd.F, x, xb + i + LANES);
+            xc0 = FloatVector.fromArray(Simd.F, x, xc + i + LANES);
+            w0 = FloatVector.fromArray(Simd.F, v, w + i + LANES);
+            u0 = FloatVector.fromArray(Simd.F, v, u + i + LANES);
+            a1 = w0.fma(xa0, a1);
+            b1 = w0.fma(xb0, b1);
+            c1 = w0.fma(xc0, c1);
+            d1 = u0.fma(xa0, d1);
+            e1 = u0.fma(xb0, e1);
+            f1 = u0.fma(xc0, f1);
+            xa0 = FloatVector.fromArray(Simd.F, x, xa + i + 2 * LANES);
+            xb0 = FloatVector.fromArray(Simd.F, x, xb + i + 2 * LANES);
+            xc0 = FloatVector.fromArray(Simd.F, x, xc + i + 2 * LANES);
+            w0 = FloatVector.fromArray(Simd.F, v, w + i + 2 * LANES);
+            u0 = FloatVector.fromArray(Simd.F, v, u + i + 2 * LANES);
+            a2 = w0.fma(xa0, a2);
+            b2 = w0.fma(xb0, b2);
+            c2 = w0.fma(xc0, c2);
+            d2 = u0.fma(xa0, d2);
+            e2 = u0.fma(xb0, e2);
+            f2 = u0.fma(xc0, f2);
+            xa0 = FloatVector.fromArray(Simd.F, x, xa + i + 3 * LANES);
+            xb0 = FloatVector.fromArray(Simd.F, x, xb + i + 3 * LANES);
+            xc0 = FloatVector.fromArray(Simd.F, x, xc + i + 3 * LANES);
+            w0 = FloatVector.fromArray(Simd.F, v, w + i + 3 * LANES);
+            u0 = FloatVector.fromArray(Simd.F, v, u + i + 3 * LANES);
+            a3 = w0.fma(xa0, a3);
+            b3 = w0.fma(xb0, b3);
+            c3 = w0.fma(xc0, c3);
+            d3 = u0.fma(xa0, d3);
+            e3 = u0.fma(xb0, e3);
+            f3 = u0.fma(xc0, f3);
+        }
+        // combined as dot combines them
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, slot * LANES);
+        b0.add(b1).add(b2.add(b3)).intoArray(lanes, (slot + 1) * LANES);
+        c0.add(c1).add(c2.add(c3)).intoArray(lanes, (slot + 2) * LANES);
+        d0.add(d1).add(d2.add(d3)).intoArray(lanes, (slot + 3) * LANES);
+        e0.add(e1).add(e2.add(e3)).intoArray(lanes, (slot + 4) * LANES);
+        f0.add(f1).add(f2.add(f3)).intoArray(lanes, (slot + 5) * LANES);
     }
 
     /**
