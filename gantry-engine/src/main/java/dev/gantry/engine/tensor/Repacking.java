@@ -26,6 +26,7 @@ public final class Repacking {
             case Q4_0 -> Q4_0Interleaved.fits(t.cols()) ? Q4_0Interleaved.INSTANCE.repack(t, arena) : inHugePages(t, arena);
             case Q8_0 -> Q8_0Lanes.repack(t, arena);
             case F16 -> F16Pairs.fits() ? F16Pairs.repack(t, arena) : inHugePages(t, arena);
+            case BF16 -> BF16Pairs.repack(t, arena);
             case Q4_K -> Q4_KInterleaved.INSTANCE.repack(t, arena);
             case Q5_K -> Q5_KInterleaved.INSTANCE.repack(t, arena);
             case Q6_K -> Q6_KInterleaved.INSTANCE.repack(t, arena);

@@ -78,7 +78,8 @@ class KernelCompilationTest {
             assertThat(output).as("C2 compiled a dot kernel of %s, so its inlining was checked", type).contains(c2);
         }
         for (Class<?> repacked : List.of(Int4Products.class, Q4_KInterleaved.class, Q6_KInterleaved.class,
-                Q8_0Lanes.class, Q5_KInterleaved.class, F16Pairs.class)) {
+                Q8_0Lanes.class, Q5_KInterleaved.class, F16Pairs.class,
+                BF16Pairs.class)) {
             assertThat(output).as("C2 compiled %s.dot", repacked.getSimpleName()).contains("4       " + repacked.getName() + "::dot ");
         }
         return refusals(output);

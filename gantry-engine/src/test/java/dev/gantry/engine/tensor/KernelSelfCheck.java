@@ -60,7 +60,7 @@ final class KernelSelfCheck {
     private static int repacked(Random rnd) {
         int failures = 0;
         List<GgmlType> types = new ArrayList<>(List.of(GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q5_K,
-                GgmlType.Q6_K));
+                GgmlType.Q6_K, GgmlType.BF16));
         if (F16Pairs.fits()) {
             types.add(GgmlType.F16);
         }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each repacked layout holds its type's numbers, and its kernels compute bit for bit what its reference does (the
- * file layout's kernels, F16's for F16Pairs; for Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
+ * file layout's kernels, F16's and BF16's for their pairs; for Q8_0, F16's order over the dequantized weights): decode, token tiles and panels alike.
  */
 class RepackingTest {
 
@@ -66,6 +66,10 @@ class RepackingTest {
         // F16Pairs: rows shorter than a chunk, whole chunks, one of F16's steps after them, and a tail
         for (int n : F16Pairs.fits() ? new int[] {8, 16, 32, 48, 50, 64, 100, 2048} : new int[0]) {
             cases.add(Arguments.of(GgmlType.F16, n));
+        }
+        // BF16Pairs: rows shorter than a group of four vectors, whole groups, and groups with a tail
+        for (int n : new int[] {8, 16, 48, 64, 100, 128, 2048, 2056}) {
+            cases.add(Arguments.of(GgmlType.BF16, n));
         }
         return cases.stream();
     }
