@@ -2,13 +2,12 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link BF16} weights repacked at load time as {@link F16Pairs} packs halves: in a chunk of {@code 2 * LANES}
+ * {@link BF16} weights repacked at load time in {@link HalfPairs}, as {@link F16Pairs} packs halves: in a chunk of {@code 2 * LANES}
  * values, int lane {@code k} holds value {@code k} in its low 16 bits and value {@code LANES + k} in its high ones.
  * A bfloat16 is the upper half of a binary32, so the high value is its lane masked and the low one its lane shifted:
  * one operation each, where the file's layout widens shorts to ints and shifts.
@@ -19,8 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class BF16Pairs implements WeightFormat {
 
-    private static final int LANES = Simd.LANES;
-    private static final int CHUNK = 2 * LANES;
+    private static final int LANES = HalfPairs.LANES;
+    private static final int CHUNK = HalfPairs.CHUNK;
     private static final int GROUP = 2 * CHUNK;
 
     static final BF16Pairs INSTANCE = new BF16Pairs();
@@ -30,25 +29,12 @@ public final class BF16Pairs implements WeightFormat {
 
     /** {@code t} (BF16) repacked into weight memory of {@code arena}. */
     static Tensor repack(Tensor t, Arena arena) {
-        int n = t.cols();
-        long rowBytes = INSTANCE.rowBytes(n);
-        MemorySegment packed = WeightMemory.allocate(arena, rowBytes * t.rows());
-        int chunks = n / GROUP * 2;
-        for (int r = 0; r < t.rows(); r++) {
-            long from = r * t.rowBytes();
-            long to = r * rowBytes;
-            for (int c = 0; c < chunks; c++) {
-                long chunk = 2L * CHUNK * c;
-                for (int k = 0; k < LANES; k++) {
-                    int low = t.data().get(Simd.LE_SHORT, from + chunk + 2L * k) & 0xFFFF;
-                    int high = t.data().get(Simd.LE_SHORT, from + chunk + 2L * (LANES + k));
-                    packed.set(Simd.LE_INT, to + chunk + 4L * k, low | high << 16);
-                }
-            }
-            long tail = 2L * CHUNK * chunks;
-            MemorySegment.copy(t.data(), from + tail, packed, to + tail, 2L * n - tail);
-        }
-        return new Tensor(t.name(), GgmlType.BF16, t.shape(), packed, INSTANCE);
+        return new Tensor(t.name(), GgmlType.BF16, t.shape(), HalfPairs.pack(t, arena, paired(t.cols())), INSTANCE);
+    }
+
+    /** Values of a row of {@code n} that lie in whole groups. */
+    private static int paired(int n) {
+        return n - n % GROUP;
     }
 
     @Override
@@ -61,20 +47,11 @@ public final class BF16Pairs implements WeightFormat {
         return 2L * n;
     }
 
-    /** The byte of value {@code e} in a row of {@code n}: paired within whole groups, in the file's order after them. */
-    private static long position(int e, int n) {
-        if (e >= n - n % GROUP) {
-            return 2L * e;
-        }
-        int k = e % CHUNK;
-        return 2L * (e - k) + 4L * (k % LANES) + (k < LANES ? 0 : 2);
-    }
-
     /** Scalar reference: each value widened as {@link BF16#toFloat} widens it. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
         for (int e = 0; e < n; e++) {
-            dst[dstOffset + e] = BF16.toFloat(data.get(Simd.LE_SHORT, offset + position(e, n)));
+            dst[dstOffset + e] = BF16.toFloat(data.get(Simd.LE_SHORT, offset + HalfPairs.position(e, paired(n))));
         }
     }
 
@@ -87,8 +64,8 @@ public final class BF16Pairs implements WeightFormat {
         FloatVector acc3 = acc0;
         int i = 0;
         for (; i <= n - GROUP; i += GROUP) {
-            IntVector v = pairs(data, offset + 2L * i);
-            IntVector u = pairs(data, offset + 2L * (i + CHUNK));
+            IntVector v = HalfPairs.load(data, offset + 2L * i);
+            IntVector u = HalfPairs.load(data, offset + 2L * (i + CHUNK));
             acc0 = low(v).fma(Simd.x(x, xOffset + i), acc0);
             acc1 = high(v).fma(Simd.x(x, xOffset + i + LANES), acc1);
             acc2 = low(u).fma(Simd.x(x, xOffset + i + 2 * LANES), acc2);
@@ -110,20 +87,15 @@ public final class BF16Pairs implements WeightFormat {
     @Override
     public void unpack(MemorySegment data, long offset, int n, float[] values, int valuesOffset, float[] scales,
                        float[] mins, int blockOffset) {
-        int paired = n - n % GROUP;
         int i = 0;
-        for (; i < paired; i += CHUNK) {
-            IntVector v = pairs(data, offset + 2L * i);
+        for (; i < paired(n); i += CHUNK) {
+            IntVector v = HalfPairs.load(data, offset + 2L * i);
             low(v).intoArray(values, valuesOffset + i);
             high(v).intoArray(values, valuesOffset + i + LANES);
         }
         for (; i < n; i++) {
             values[valuesOffset + i] = BF16.toFloat(data.get(Simd.LE_SHORT, offset + 2L * i));
         }
-    }
-
-    private static IntVector pairs(MemorySegment data, long offset) {
-        return IntVector.fromMemorySegment(Simd.I, data, offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     private static FloatVector low(IntVector v) {

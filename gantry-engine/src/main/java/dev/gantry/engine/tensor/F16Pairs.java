@@ -2,7 +2,6 @@ package dev.gantry.engine.tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -24,8 +23,8 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class F16Pairs implements WeightFormat {
 
-    private static final int LANES = Simd.LANES;
-    private static final int CHUNK = 2 * LANES;
+    private static final int LANES = HalfPairs.LANES;
+    private static final int CHUNK = HalfPairs.CHUNK;
     /** Clears a high half's low neighbour (bits 0..12 after the shift) and its sign copies (bits 28..30). */
     private static final int HIGH_MASK = 0x8FFF_E000;
     private static final int LOW_MASK = 0x8FFF_FFFF;
@@ -43,25 +42,12 @@ public final class F16Pairs implements WeightFormat {
 
     /** {@code t} (F16) repacked into weight memory of {@code arena}. */
     static Tensor repack(Tensor t, Arena arena) {
-        int n = t.cols();
-        long rowBytes = INSTANCE.rowBytes(n);
-        MemorySegment packed = WeightMemory.allocate(arena, rowBytes * t.rows());
-        int chunks = n / CHUNK;
-        for (int r = 0; r < t.rows(); r++) {
-            long from = r * t.rowBytes();
-            long to = r * rowBytes;
-            for (int c = 0; c < chunks; c++) {
-                long chunk = 2L * CHUNK * c;
-                for (int k = 0; k < LANES; k++) {
-                    int low = t.data().get(Simd.LE_SHORT, from + chunk + 2L * k) & 0xFFFF;
-                    int high = t.data().get(Simd.LE_SHORT, from + chunk + 2L * (LANES + k));
-                    packed.set(Simd.LE_INT, to + chunk + 4L * k, low | high << 16);
-                }
-            }
-            long tail = 2L * CHUNK * chunks;
-            MemorySegment.copy(t.data(), from + tail, packed, to + tail, 2L * n - tail);
-        }
-        return new Tensor(t.name(), GgmlType.F16, t.shape(), packed, INSTANCE);
+        return new Tensor(t.name(), GgmlType.F16, t.shape(), HalfPairs.pack(t, arena, paired(t.cols())), INSTANCE);
+    }
+
+    /** Values of a row of {@code n} that lie in whole chunks. */
+    private static int paired(int n) {
+        return n - n % CHUNK;
     }
 
     @Override
@@ -74,21 +60,11 @@ public final class F16Pairs implements WeightFormat {
         return 2L * n;
     }
 
-    /** The byte of half {@code e} in a row of {@code n}: paired within whole chunks, in the file's order after them. */
-    private static long position(int e, int n) {
-        int c = e / CHUNK;
-        if ((c + 1) * CHUNK > n) {
-            return 2L * e;
-        }
-        int k = e % CHUNK;
-        return 2L * CHUNK * c + 4L * (k % LANES) + (k < LANES ? 0 : 2);
-    }
-
     /** Scalar reference: each half converted as {@link F16#dequantize} converts it. */
     @Override
     public void dequantize(MemorySegment data, long offset, float[] dst, int dstOffset, int n) {
         for (int e = 0; e < n; e++) {
-            dst[dstOffset + e] = Simd.f16(data, offset + position(e, n));
+            dst[dstOffset + e] = Simd.f16(data, offset + HalfPairs.position(e, paired(n)));
         }
     }
 
@@ -103,7 +79,7 @@ public final class F16Pairs implements WeightFormat {
         ShortVector seen = ShortVector.zero(ShortLanes.S);
         int i = 0;
         for (; i <= n - CHUNK; i += CHUNK) {
-            IntVector v = pairs(data, offset + 2L * i);
+            IntVector v = HalfPairs.load(data, offset + 2L * i);
             seen = seen.max(v.reinterpretAsShorts().and(F16.MAGNITUDE));
             p0 = low(v).fma(Simd.x(x, xOffset + i), p0);
             if (Simd.WIDE_PARTS == 1) {
@@ -166,7 +142,7 @@ public final class F16Pairs implements WeightFormat {
         ShortVector seen = ShortVector.zero(ShortLanes.S);
         int i = 0;
         for (; i <= n - CHUNK; i += CHUNK) {
-            IntVector v = pairs(data, offset + 2L * i);
+            IntVector v = HalfPairs.load(data, offset + 2L * i);
             seen = seen.max(v.reinterpretAsShorts().and(F16.MAGNITUDE));
             FloatVector lo = low(v);
             FloatVector hi = high(v);
@@ -201,7 +177,7 @@ public final class F16Pairs implements WeightFormat {
         ShortVector seen = ShortVector.zero(ShortLanes.S);
         int i = 0;
         for (; i <= n - CHUNK; i += CHUNK) {
-            IntVector v = pairs(data, offset + 2L * i);
+            IntVector v = HalfPairs.load(data, offset + 2L * i);
             seen = seen.max(v.reinterpretAsShorts().and(F16.MAGNITUDE));
             low(v).intoArray(values, valuesOffset + i);
             high(v).intoArray(values, valuesOffset + i + LANES);
@@ -210,10 +186,6 @@ public final class F16Pairs implements WeightFormat {
             dequantize(data, offset, values, valuesOffset, i);
         }
         F16.toFloats(data, offset + 2L * i, values, valuesOffset + i, n - i);
-    }
-
-    private static IntVector pairs(MemorySegment data, long offset) {
-        return IntVector.fromMemorySegment(Simd.I, data, offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The low halves of a chunk as floats, for halves that are not inf or NaN (as {@link F16#finite}). */
