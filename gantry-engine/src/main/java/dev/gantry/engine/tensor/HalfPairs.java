@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The layout {@link F16Pairs} and {@link BF16Pairs} share: rows of 16-bit values, each chunk of {@code 2 * LANES}
@@ -32,15 +34,18 @@ final class HalfPairs {
             long to = r * rowBytes;
             for (int c = 0; c < paired / CHUNK; c++) {
                 long chunk = 2L * CHUNK * c;
-                for (int k = 0; k < LANES; k++) {
-                    int low = t.data().get(Simd.LE_SHORT, from + chunk + 2L * k) & 0xFFFF;
-                    int high = t.data().get(Simd.LE_SHORT, from + chunk + 2L * (LANES + k));
-                    packed.set(Simd.LE_INT, to + chunk + 4L * k, low | high << 16);
-                }
+                IntVector low = widened(t.data(), from + chunk).and(0xFFFF);
+                IntVector high = widened(t.data(), from + chunk + 2L * LANES).lanewise(VectorOperators.LSHL, 16);
+                low.or(high).intoMemorySegment(packed, to + chunk, ByteOrder.LITTLE_ENDIAN);
             }
             MemorySegment.copy(t.data(), from + 2L * paired, packed, to + 2L * paired, 2L * (n - paired));
         }
         return packed;
+    }
+
+    /** {@code LANES} 16-bit values at byte {@code offset}, one an int lane (sign-extended). */
+    private static IntVector widened(MemorySegment data, long offset) {
+        return (IntVector) ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN).castShape(Simd.I, 0);
     }
 
     /** The byte of value {@code e} in a row whose first {@code paired} values are chunks. */
