@@ -7,8 +7,8 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link BF16} weights repacked at load time in {@link HalfPairs}, as {@link F16Pairs} packs halves: in a chunk of {@code 2 * LANES}
- * values, int lane {@code k} holds value {@code k} in its low 16 bits and value {@code LANES + k} in its high ones.
+ * {@link BF16} weights repacked at load time in {@link HalfPairs}, as {@link F16Pairs} packs halves: in a chunk
+ * of {@code 2 * LANES} values, int lane {@code k} holds value {@code k} in its low 16 bits and value {@code LANES + k} in its high ones.
  * A bfloat16 is the upper half of a binary32, so the high value is its lane masked and the low one its lane shifted:
  * one operation each, where the file's layout widens shorts to ints and shifts.
  *

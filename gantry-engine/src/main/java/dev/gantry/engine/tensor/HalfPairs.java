@@ -45,7 +45,8 @@ final class HalfPairs {
 
     /** {@code LANES} 16-bit values at byte {@code offset}, one an int lane (sign-extended). */
     private static IntVector widened(MemorySegment data, long offset) {
-        return (IntVector) ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN).castShape(Simd.I, 0);
+        ShortVector values = ShortVector.fromMemorySegment(Simd.S, data, offset, ByteOrder.LITTLE_ENDIAN);
+        return (IntVector) values.castShape(Simd.I, 0);
     }
 
     /** The byte of value {@code e} in a row whose first {@code paired} values are chunks. */

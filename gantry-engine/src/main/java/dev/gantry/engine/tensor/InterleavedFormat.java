@@ -60,7 +60,8 @@ abstract sealed class InterleavedFormat implements Q8Products
     final Tensor repack(Tensor t, Arena arena) {
         int n = t.cols();
         long groupBytes = rowBytes(n) * ShortLanes.ROWS;
-        MemorySegment packed = WeightMemory.allocate(arena, groupBytes * ((t.rows() + ShortLanes.ROWS - 1) / ShortLanes.ROWS));
+        long groups = (t.rows() + ShortLanes.ROWS - 1) / ShortLanes.ROWS;
+        MemorySegment packed = WeightMemory.allocate(arena, groupBytes * groups);
         for (int r = 0; r < t.rows(); r++) {
             ShortLanes.Row row = new ShortLanes.Row(groupBytes * (r / ShortLanes.ROWS), r % ShortLanes.ROWS, columns,
                     blockBytes);

@@ -23,7 +23,9 @@ public final class Repacking {
             return t;
         }
         Tensor repacked = switch (t.type()) {
-            case Q4_0 -> Q4_0Interleaved.fits(t.cols()) ? Q4_0Interleaved.INSTANCE.repack(t, arena) : inHugePages(t, arena);
+            case Q4_0 -> Q4_0Interleaved.fits(t.cols())
+                    ? Q4_0Interleaved.INSTANCE.repack(t, arena)
+                    : inHugePages(t, arena);
             case Q8_0 -> Q8_0Lanes.repack(t, arena);
             case F16 -> F16Pairs.fits() ? F16Pairs.repack(t, arena) : inHugePages(t, arena);
             case BF16 -> BF16Pairs.repack(t, arena);

@@ -68,11 +68,13 @@ final class WeightMemory {
                 SymbolLookup libc = linker.defaultLookup();
                 ValueLayout size = ValueLayout.JAVA_LONG;
                 return Optional.of(new Native(
-                        linker.downcallHandle(libc.find("mmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS,
-                                ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                                ValueLayout.JAVA_LONG)),
+                        linker.downcallHandle(libc.find("mmap").orElseThrow(),
+                                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, size,
+                                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                                        ValueLayout.JAVA_LONG)),
                         linker.downcallHandle(libc.find("madvise").orElseThrow(),
-                                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size, ValueLayout.JAVA_INT)),
+                                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size,
+                                        ValueLayout.JAVA_INT)),
                         linker.downcallHandle(libc.find("munmap").orElseThrow(),
                                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, size))));
             } catch (RuntimeException | LinkageError e) {
@@ -105,7 +107,8 @@ final class WeightMemory {
                 }
                 long aligned = roundUp(mapping.address());
                 // advice is a hint: where huge pages are disabled it fails or is ignored, and 4 KiB pages serve
-                int ignored = (int) madvise.invokeExact(MemorySegment.ofAddress(aligned), roundUp(bytes), MADV_HUGEPAGE);
+                int ignored = (int) madvise.invokeExact(MemorySegment.ofAddress(aligned), roundUp(bytes),
+                        MADV_HUGEPAGE);
                 long base = mapping.address();
                 return MemorySegment.ofAddress(aligned).reinterpret(bytes, arena, segment -> unmap(base, span));
             } catch (Throwable e) {

@@ -157,7 +157,8 @@ class RepackingTest {
         Arrays.fill(x, 0.25f);
         for (int r = 0; r < ROWS; r++) {
             float expected = gguf.format().dot(data, r * gguf.rowBytes(), x, 0, n);
-            assertThat(pairs.format().dot(pairs.data(), r * pairs.rowBytes(), x, 0, n)).as("row %d", r).isEqualTo(expected);
+            assertThat(pairs.format().dot(pairs.data(), r * pairs.rowBytes(), x, 0, n)).as("row %d", r)
+                    .isEqualTo(expected);
             float[] out = new float[2];
             pairs.format().dotTokens(pairs.data(), r * pairs.rowBytes(), x, 0, n, 2, n, out, 0, 1);
             assertThat(out).as("row %d, two tokens", r).containsExactly(expected, expected);
