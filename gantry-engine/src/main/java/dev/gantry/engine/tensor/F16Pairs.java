@@ -28,7 +28,6 @@ public final class F16Pairs implements WeightFormat {
     /** Clears a high half's low neighbour (bits 0..12 after the shift) and its sign copies (bits 28..30). */
     private static final int HIGH_MASK = 0x8FFF_E000;
     private static final int LOW_MASK = 0x8FFF_FFFF;
-    private static final short INF_MAGNITUDE = 0x7C00;
 
     static final F16Pairs INSTANCE = new F16Pairs();
 
@@ -97,7 +96,7 @@ public final class F16Pairs implements WeightFormat {
             p0 = F16.finite(h).fma(Simd.x(x, xOffset + i), p0);
             i += Simd.WIDE;
         }
-        if (seen.reduceLanes(VectorOperators.MAX) >= INF_MAGNITUDE) {
+        if (F16.infOrNan(seen)) {
             return exactDot(data, offset, x, xOffset, n);
         }
         return F16.tail(data, offset, x, xOffset, i, n, Simd.sumWide(p0, p1, p0, p1));
@@ -156,7 +155,7 @@ public final class F16Pairs implements WeightFormat {
                 b1 = hi.fma(Simd.x(x, x1 + i + LANES), b1);
             }
         }
-        if (i < n || seen.reduceLanes(VectorOperators.MAX) >= INF_MAGNITUDE) {
+        if (i < n || F16.infOrNan(seen)) {
             // halves in the file's order, or an inf or a NaN: dot's own path for each token
             out[o0] = INSTANCE.dot(data, offset, x, x0, n);
             out[o0 + outStride] = INSTANCE.dot(data, offset, x, x1, n);
@@ -182,7 +181,7 @@ public final class F16Pairs implements WeightFormat {
             low(v).intoArray(values, valuesOffset + i);
             high(v).intoArray(values, valuesOffset + i + LANES);
         }
-        if (seen.reduceLanes(VectorOperators.MAX) >= INF_MAGNITUDE) {
+        if (F16.infOrNan(seen)) {
             dequantize(data, offset, values, valuesOffset, i);
         }
         F16.toFloats(data, offset + 2L * i, values, valuesOffset + i, n - i);
